@@ -1,0 +1,1 @@
+export * from './gen/bazaar/accounts/v1/accounts_pb.ts';

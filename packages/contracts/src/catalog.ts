@@ -1,0 +1,1 @@
+export * from './gen/bazaar/catalog/v1/catalog_pb.ts';

@@ -1,0 +1,50 @@
+import type { EventEnvelope } from './events.ts';
+import type { Logger } from './log.ts';
+
+export interface Subscription {
+  /** A durable name: each consumer sees every event once, however many replicas it runs. */
+  consumer: string;
+  /** Event types, or '*' for all. */
+  types: readonly string[] | '*';
+  handle(event: EventEnvelope): Promise<void>;
+}
+
+/** The port every event bus adapter implements. */
+export interface EventBus {
+  /** Resolves once the bus holds the events durably (or, in memory, once every consumer handled them). */
+  publish(events: readonly EventEnvelope[]): Promise<void>;
+  subscribe(subscription: Subscription): void;
+  close(): Promise<void>;
+}
+
+const wants = (subscription: Subscription, type: string): boolean =>
+  subscription.types === '*' || subscription.types.includes(type);
+
+/**
+ * The all-in-one bus. Publishing waits for every consumer, so the outbox row is marked published only
+ * after its effects are committed: a crash in between leaves it in the outbox and it is delivered
+ * again, and the consumers' inbox turns the repeat into a no-op.
+ */
+export const createMemoryBus = (log: Logger): EventBus => {
+  const subscriptions: Subscription[] = [];
+  return {
+    publish: async (events) => {
+      for (const event of events) {
+        const results = await Promise.allSettled(
+          subscriptions.filter((s) => wants(s, event.type)).map((s) => s.handle(event)),
+        );
+        const failed = results.filter((r): r is PromiseRejectedResult => r.status === 'rejected');
+        if (failed.length > 0) {
+          log.warn({ event_id: event.id, type: event.type, err: failed[0]?.reason }, 'event handler failed');
+          throw new Error(`${failed.length} consumer(s) failed on event ${event.id}`, {
+            cause: failed[0]?.reason,
+          });
+        }
+      }
+    },
+    subscribe: (subscription) => {
+      subscriptions.push(subscription);
+    },
+    close: () => Promise.resolve(),
+  };
+};

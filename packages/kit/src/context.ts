@@ -1,0 +1,12 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
+
+/** What a unit of work (a request, an event) carries through every call it makes. */
+export interface WorkContext {
+  requestId: string;
+}
+
+const storage = new AsyncLocalStorage<WorkContext>();
+
+export const runInContext = <T>(context: WorkContext, fn: () => T): T => storage.run(context, fn);
+
+export const currentContext = (): WorkContext | undefined => storage.getStore();

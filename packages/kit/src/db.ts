@@ -1,0 +1,92 @@
+import pg from 'pg';
+import { Kysely, PostgresDialect, sql, type Transaction } from 'kysely';
+import { isId } from './ids.ts';
+
+// int8 (bigint) columns and counts come back as strings by default; every int8 we keep fits a double.
+pg.types.setTypeParser(pg.types.builtins.INT8, (value) => Number(value));
+
+/** The role that tenant-scoped work runs as; row-level security applies to it, never to the owner. */
+export const TENANT_ROLE = 'bazaar_app';
+
+export interface Database<DB> {
+  readonly name: string;
+  readonly pool: pg.Pool;
+  /**
+   * Work for one tenant: a transaction that runs as the tenant role with the tenant set, so that
+   * row-level security hides every other tenant's rows even from a query that forgot its filter.
+   */
+  tenant<T>(tenantId: string, work: (trx: Transaction<DB>) => Promise<T>): Promise<T>;
+  /** Work that spans tenants (authentication, relays, migrations): runs as the owner. */
+  system<T>(work: (trx: Transaction<DB>) => Promise<T>): Promise<T>;
+  /** The query builder outside any transaction, as the owner. */
+  readonly kysely: Kysely<DB>;
+  ping(): Promise<void>;
+  close(): Promise<void>;
+}
+
+export interface DatabaseOptions {
+  url: string;
+  /** Connections in the pool. */
+  max?: number;
+}
+
+export const openDatabase = <DB>({ url, max = 10 }: DatabaseOptions): Database<DB> => {
+  const pool = new pg.Pool({ connectionString: url, max, idleTimeoutMillis: 30_000 });
+  // A connection dropped by the server surfaces on the next query; without this handler it would crash.
+  pool.on('error', () => undefined);
+  const kysely = new Kysely<DB>({ dialect: new PostgresDialect({ pool }) });
+  return {
+    name: new URL(url).pathname.slice(1),
+    pool,
+    kysely,
+    tenant: (tenantId, work) => {
+      if (!isId('ten', tenantId)) throw new Error(`not a tenant id: '${tenantId}'`);
+      return kysely.transaction().execute(async (trx) => {
+        await sql`select set_config('role', ${TENANT_ROLE}, true), set_config('bazaar.tenant_id', ${tenantId}, true)`.execute(
+          trx,
+        );
+        return work(trx);
+      });
+    },
+    system: (work) => kysely.transaction().execute(work),
+    ping: async () => {
+      await pool.query('select 1');
+    },
+    close: () => kysely.destroy(),
+  };
+};
+
+/** Creates the database named in `url` on its server if it is missing. */
+export const ensureDatabase = async (url: string): Promise<void> => {
+  const target = new URL(url);
+  const name = decodeURIComponent(target.pathname.slice(1));
+  const admin = new URL(url);
+  admin.pathname = '/postgres';
+  const client = new pg.Client({ connectionString: admin.toString() });
+  await client.connect();
+  try {
+    const found = await client.query('select 1 from pg_database where datname = $1', [name]);
+    if (found.rowCount === 0) {
+      await client.query(`create database ${quoteIdent(name)}`).catch((error: unknown) => {
+        // Another process created it between our look and our create.
+        if ((error as { code?: string }).code !== '42P04') throw error;
+      });
+    }
+  } finally {
+    await client.end();
+  }
+};
+
+export const quoteIdent = (name: string): string => `"${name.replaceAll('"', '""')}"`;
+
+/** The URL of database `name` on the same server as `serverUrl`. */
+export const databaseUrl = (serverUrl: string, name: string): string => {
+  const url = new URL(serverUrl);
+  url.pathname = `/${encodeURIComponent(name)}`;
+  return url.toString();
+};
+
+export const isUniqueViolation = (error: unknown, constraint?: string): boolean => {
+  const e = error as { code?: string; constraint?: string };
+  return e.code === '23505' && (constraint === undefined || e.constraint === constraint);
+};

@@ -1,0 +1,34 @@
+import { sql, type Transaction } from 'kysely';
+import { newId } from './ids.ts';
+
+/** The envelope every event travels in, whatever the bus. */
+export interface EventEnvelope<T = unknown> {
+  id: string;
+  type: string;
+  /** The service that published it. */
+  source: string;
+  tenant_id: string | null;
+  occurred_at: string;
+  data: T;
+}
+
+export interface NewEvent<T = unknown> {
+  type: string;
+  tenantId: string | null;
+  data: T;
+}
+
+/**
+ * Records events in the outbox inside the caller's transaction: they are published if and only if
+ * the change they announce commits.
+ */
+export const recordEvents = async <DB>(trx: Transaction<DB>, events: NewEvent[]): Promise<void> => {
+  if (events.length === 0) return;
+  const ids = events.map(() => newId('evt'));
+  await sql`insert into outbox (id, tenant_id, type, data)
+    select * from unnest(${ids}::text[], ${events.map((e) => e.tenantId)}::text[], ${events.map((e) => e.type)}::text[],
+                         ${events.map((e) => JSON.stringify(e.data))}::jsonb[])`.execute(trx);
+};
+
+export const recordEvent = <DB, T>(trx: Transaction<DB>, event: NewEvent<T>): Promise<void> =>
+  recordEvents(trx, [event]);

@@ -1,0 +1,138 @@
+import type pg from 'pg';
+import type { EventBus } from './bus.ts';
+import type { EventEnvelope } from './events.ts';
+import type { Logger } from './log.ts';
+
+export interface OutboxRelay {
+  start(): Promise<void>;
+  /** Publishes what is left, then stops. */
+  stop(): Promise<void>;
+  /** Runs one pass now; resolves with the number of events published. */
+  flush(): Promise<number>;
+}
+
+interface OutboxRow {
+  seq: number;
+  id: string;
+  tenant_id: string | null;
+  type: string;
+  data: unknown;
+  occurred_at: Date;
+}
+
+const BATCH = 200;
+const POLL_MS = 1_000;
+const RETENTION = '7 days';
+
+/**
+ * Moves committed events from a service's outbox to the bus, in commit order. It wakes on
+ * LISTEN/NOTIFY for low latency and polls as a safety net. Replicas share the work through
+ * `for update skip locked`. A failed publish leaves the rows in place and is retried with backoff.
+ */
+export const createOutboxRelay = (pool: pg.Pool, bus: EventBus, source: string, log: Logger): OutboxRelay => {
+  let running = false;
+  let listener: pg.PoolClient | undefined;
+  let wake: (() => void) | undefined;
+  let loop: Promise<void> | undefined;
+  let pass: Promise<number> = Promise.resolve(0);
+  let failures = 0;
+
+  const publishBatch = async (): Promise<number> => {
+    const client = await pool.connect();
+    try {
+      await client.query('begin');
+      const { rows } = await client.query<OutboxRow>(
+        `select seq, id, tenant_id, type, data, occurred_at from outbox
+          where published_at is null order by seq limit ${BATCH} for update skip locked`,
+      );
+      if (rows.length > 0) {
+        const events: EventEnvelope[] = rows.map((r) => ({
+          id: r.id,
+          type: r.type,
+          source,
+          tenant_id: r.tenant_id,
+          occurred_at: r.occurred_at.toISOString(),
+          data: r.data,
+        }));
+        await bus.publish(events);
+        await client.query('update outbox set published_at = now() where seq = any($1::bigint[])', [
+          rows.map((r) => r.seq),
+        ]);
+      }
+      await client.query('commit');
+      return rows.length;
+    } catch (error) {
+      await client.query('rollback').catch(() => undefined);
+      throw error;
+    } finally {
+      client.release();
+    }
+  };
+
+  const drain = async (): Promise<number> => {
+    let total = 0;
+    for (;;) {
+      const n = await publishBatch();
+      total += n;
+      if (n < BATCH) return total;
+    }
+  };
+
+  // Passes never overlap within a process: ordering across one relay is commit order.
+  const flush = (): Promise<number> => {
+    pass = pass.catch(() => 0).then(drain);
+    return pass;
+  };
+
+  const sleep = (ms: number) =>
+    new Promise<void>((resolve) => {
+      const timer = setTimeout(resolve, ms);
+      wake = () => {
+        clearTimeout(timer);
+        resolve();
+      };
+    });
+
+  const run = async () => {
+    let lastCleanup = 0;
+    while (running) {
+      try {
+        await flush();
+        failures = 0;
+        if (Date.now() - lastCleanup > 3_600_000) {
+          lastCleanup = Date.now();
+          await pool.query(`delete from outbox where published_at < now() - interval '${RETENTION}'`);
+        }
+      } catch (error) {
+        failures += 1;
+        log.warn({ err: error, source, failures }, 'outbox relay could not publish; will retry');
+      }
+      if (!running) break;
+      await sleep(failures === 0 ? POLL_MS : Math.min(30_000, 200 * 2 ** failures));
+    }
+  };
+
+  return {
+    start: async () => {
+      running = true;
+      listener = await pool.connect();
+      listener.on('notification', () => wake?.());
+      await listener.query('listen bazaar_outbox');
+      loop = run();
+    },
+    stop: async () => {
+      running = false;
+      wake?.();
+      await loop;
+      if (listener) {
+        await listener.query('unlisten *').catch(() => undefined);
+        listener.release();
+        listener = undefined;
+      }
+      await flush().catch((error: unknown) =>
+        log.warn({ err: error, source }, 'outbox not fully flushed at stop'),
+      );
+    },
+    flush,
+  };
+};

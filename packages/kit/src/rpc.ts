@@ -1,0 +1,120 @@
+import { randomUUID } from 'node:crypto';
+import {
+  Code,
+  ConnectError,
+  createClient,
+  createRouterTransport,
+  type Client,
+  type ConnectRouter,
+  type Interceptor,
+  type Transport,
+} from '@connectrpc/connect';
+import type { DescService } from '@bufbuild/protobuf';
+import { currentContext, runInContext } from './context.ts';
+import { AppError, type FieldError } from './errors.ts';
+import type { Logger } from './log.ts';
+
+const ERROR_HEADER = 'bazaar-error';
+const REQUEST_ID_HEADER = 'x-request-id';
+
+const codeForStatus = (status: number): Code => {
+  switch (status) {
+    case 400:
+      return Code.InvalidArgument;
+    case 401:
+      return Code.Unauthenticated;
+    case 403:
+      return Code.PermissionDenied;
+    case 404:
+      return Code.NotFound;
+    case 409:
+      return Code.AlreadyExists;
+    case 422:
+      return Code.FailedPrecondition;
+    case 429:
+      return Code.ResourceExhausted;
+    case 503:
+      return Code.Unavailable;
+    default:
+      return Code.Internal;
+  }
+};
+
+/** Carries an AppError across a private API call, code, status and field errors intact. */
+export const toConnectError = (error: AppError): ConnectError => {
+  const metadata = new Headers();
+  metadata.set(ERROR_HEADER, Buffer.from(JSON.stringify(error.toJSON())).toString('base64url'));
+  return new ConnectError(error.message, codeForStatus(error.status), metadata);
+};
+
+export const fromConnectError = (error: ConnectError): AppError => {
+  const encoded = error.metadata.get(ERROR_HEADER);
+  if (encoded) {
+    const e = JSON.parse(Buffer.from(encoded, 'base64url').toString()) as {
+      code: string;
+      status: number;
+      message: string;
+      errors: FieldError[];
+    };
+    return new AppError(e.code, e.status, e.message, e.errors);
+  }
+  if (error.code === Code.Unavailable || error.code === Code.DeadlineExceeded) {
+    return new AppError(
+      'service_unavailable',
+      503,
+      'A service this request needs is unavailable. Try again shortly.',
+    );
+  }
+  return new AppError('internal', 500, 'Something went wrong on our side.');
+};
+
+/** Server side: restores the caller's request id and turns domain errors into RPC errors. */
+export const serverInterceptor =
+  (log: Logger): Interceptor =>
+  (next) =>
+  (request) =>
+    runInContext({ requestId: request.header.get(REQUEST_ID_HEADER) ?? randomUUID() }, async () => {
+      try {
+        return await next(request);
+      } catch (error) {
+        if (error instanceof AppError) throw toConnectError(error);
+        if (error instanceof ConnectError) throw error;
+        log.error({ err: error, procedure: request.method.name }, 'unexpected error in RPC handler');
+        throw new ConnectError('internal error', Code.Internal);
+      }
+    });
+
+/** Client side: passes the request id on. */
+export const clientInterceptor: Interceptor = (next) => (request) => {
+  const context = currentContext();
+  if (context) request.header.set(REQUEST_ID_HEADER, context.requestId);
+  return next(request);
+};
+
+export type Routes = (router: ConnectRouter) => void;
+
+/** All-in-one: calls go through the full Connect protocol, but in memory. */
+export const inMemoryTransport = (routes: Routes, log: Logger): Transport =>
+  createRouterTransport(routes, {
+    router: { interceptors: [serverInterceptor(log)] },
+    transport: { interceptors: [clientInterceptor] },
+  });
+
+/**
+ * A typed client whose calls reject with the callee's AppError (code, status and field errors intact),
+ * so a caller handles a remote failure exactly like a local one.
+ */
+export const serviceClient = <S extends DescService>(service: S, transport: Transport): Client<S> => {
+  const client = createClient(service, transport) as Record<string, (...args: unknown[]) => unknown>;
+  const wrapped: Record<string, unknown> = {};
+  for (const name of Object.keys(client)) {
+    const call = client[name]!;
+    wrapped[name] = (...args: unknown[]) =>
+      (call(...args) as Promise<unknown>).catch((error: unknown) => {
+        throw error instanceof ConnectError ? fromConnectError(error) : error;
+      });
+  }
+  return wrapped as Client<S>;
+};
+
+export type { Client, ConnectRouter, Transport };

@@ -1,0 +1,33 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { mkdir, rm, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { isAlive } from './processes.ts';
+
+/** What a running platform tells other `bazaar` commands about itself. */
+export interface RuntimeInfo {
+  pid: number;
+  postgres_url: string;
+  gateway_url: string;
+}
+
+const file = (dataDir: string) => join(dataDir, 'runtime.json');
+
+/** The platform running on this data directory, if one is. A file left by a killed run is ignored. */
+export const findRunning = (dataDir: string): RuntimeInfo | undefined => {
+  if (!existsSync(file(dataDir))) return undefined;
+  try {
+    const info = JSON.parse(readFileSync(file(dataDir), 'utf8')) as RuntimeInfo;
+    return info.pid !== process.pid && isAlive(info.pid, 'node') ? info : undefined;
+  } catch {
+    return undefined;
+  }
+};
+
+export const announceRunning = async (dataDir: string, info: Omit<RuntimeInfo, 'pid'>): Promise<void> => {
+  await mkdir(dataDir, { recursive: true });
+  await writeFile(file(dataDir), JSON.stringify({ pid: process.pid, ...info }), { mode: 0o600 });
+};
+
+export const clearRunning = async (dataDir: string): Promise<void> => {
+  if (findRunning(dataDir) === undefined) await rm(file(dataDir), { force: true });
+};

@@ -1,0 +1,114 @@
+import type { AccountsService } from '@bazaar/contracts/accounts';
+import type { CatalogService } from '@bazaar/contracts/catalog';
+import { AppError, type Client } from '@bazaar/kit';
+import { readCredentials, writeCredentials, type Credentials } from '../credentials.ts';
+import { demoCategories, demoProducts } from './demo-catalog.ts';
+
+export interface SeedClients {
+  accounts: Client<typeof AccountsService>;
+  catalog: Client<typeof CatalogService>;
+}
+
+const BATCH = 250;
+
+/** Creates the demo categories that are missing and answers slug → id for all of them. */
+const seedCategories = async (catalog: SeedClients['catalog'], tenantId: string) => {
+  const ids = new Map<string, string>();
+  for (const category of demoCategories()) {
+    const existing = await catalog
+      .getCategory({ tenantId, idOrSlug: category.slug })
+      .catch((error: unknown) => {
+        if (error instanceof AppError && error.status === 404) return undefined;
+        throw error;
+      });
+    const created =
+      existing ??
+      (await catalog.createCategory({
+        tenantId,
+        name: category.name,
+        slug: category.slug,
+        parentId: category.parent ? ids.get(category.parent) : undefined,
+      }));
+    ids.set(category.slug, created.category!.id);
+  }
+  return ids;
+};
+
+/** Imports demo products `from`..`to` in batches, calling `progress` after each. */
+export const seedCatalog = async (
+  catalog: SeedClients['catalog'],
+  tenantId: string,
+  from: number,
+  to: number,
+  progress: (done: number) => Promise<void> | void,
+): Promise<void> => {
+  const categories = await seedCategories(catalog, tenantId);
+  for (let start = from; start < to; start += BATCH) {
+    const end = Math.min(to, start + BATCH);
+    const products = [...demoProducts(start, end)].map((p) => ({
+      name: p.name,
+      status: p.status,
+      description: p.description,
+      categoryIds: p.categorySlugs.map((s) => categories.get(s)!),
+      options: p.options,
+      variants: p.variants.map((v) => ({
+        sku: v.sku,
+        options: v.options,
+        prices: v.prices.map((price) => ({ currency: price.currency, amount: BigInt(price.amount) })),
+      })),
+    }));
+    await catalog.importProducts({ tenantId, products });
+    await progress(end);
+  }
+};
+
+/**
+ * Makes sure the demo tenant exists with its full catalog. Safe to run again: it resumes a seeding
+ * that was interrupted and does nothing once the catalog is complete.
+ */
+export const ensureDemoTenant = async (
+  clients: SeedClients,
+  dataDir: string,
+  productCount: number,
+  report: (message: string) => void,
+): Promise<NonNullable<Credentials['demo']>> => {
+  const credentials = await readCredentials(dataDir);
+  let demo = credentials.demo;
+  if (demo) {
+    const exists = await clients.accounts.getTenant({ tenantId: demo.tenant_id }).then(
+      () => true,
+      () => false,
+    );
+    if (!exists) demo = undefined;
+  }
+  if (!demo) {
+    const created = await clients.accounts.createTenant({ name: 'Demo Store' });
+    demo = {
+      tenant_id: created.tenant!.id,
+      name: created.tenant!.name,
+      secret_key: created.secretKeyValue,
+      publishable_key: created.publishableKeyValue,
+      seeded_products: 0,
+      seeded: false,
+    };
+    await writeCredentials(dataDir, { ...credentials, demo });
+  }
+  if (!demo.seeded) {
+    const current = demo;
+    report(`Seeding the demo catalog: ${productCount} products…`);
+    await seedCatalog(
+      clients.catalog,
+      current.tenant_id,
+      current.seeded_products,
+      productCount,
+      async (done) => {
+        current.seeded_products = done;
+        await writeCredentials(dataDir, { ...(await readCredentials(dataDir)), demo: current });
+        report(`  ${done}/${productCount} products`);
+      },
+    );
+    current.seeded = true;
+    await writeCredentials(dataDir, { ...(await readCredentials(dataDir)), demo: current });
+  }
+  return demo;
+};

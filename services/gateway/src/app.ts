@@ -1,0 +1,227 @@
+import { randomUUID } from 'node:crypto';
+import swagger from '@fastify/swagger';
+import scalar from '@scalar/fastify-api-reference';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import { AppError, checkHealth, runInContext, type HealthCheck, type Logger } from '@bazaar/kit';
+import { Ajv, type Options as AjvOptions } from 'ajv';
+import addFormatsModule from 'ajv-formats';
+import Fastify, {
+  LogController,
+  type FastifyBaseLogger,
+  type FastifyError,
+  type FastifyInstance,
+  type FastifyReply,
+} from 'fastify';
+import { validationError, toProblem } from './problems.ts';
+import { ApiKey, Tenant } from './schemas/accounts.ts';
+import { Category } from './schemas/categories.ts';
+import { ProblemSchema } from './schemas/common.ts';
+import { Product } from './schemas/products.ts';
+
+// ajv-formats is CommonJS; under ESM its default export is the module object.
+const addFormats = addFormatsModule as unknown as (ajv: Ajv) => Ajv;
+
+export type App = ReturnType<typeof typed>;
+const typed = (app: FastifyInstance) => app.withTypeProvider<TypeBoxTypeProvider>();
+
+const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
+
+const ajv = (options: AjvOptions) => {
+  const instance = new Ajv({
+    allErrors: true,
+    removeAdditional: false,
+    useDefaults: true,
+    strict: false,
+    ...options,
+  });
+  addFormats(instance);
+  return instance;
+};
+
+/** Maps anything thrown while serving a request to the AppError the caller sees. */
+const asAppError = (
+  error: FastifyError & { validationContext?: string },
+  log: FastifyBaseLogger,
+): AppError => {
+  if (error instanceof AppError) return error;
+  if (error.validation) return validationError(error.validation as never, error.validationContext ?? 'body');
+  switch (error.code) {
+    case 'FST_ERR_CTP_INVALID_JSON_BODY':
+    case 'FST_ERR_CTP_EMPTY_JSON_BODY':
+      return new AppError('malformed_json', 400, 'The body is not valid JSON.');
+    case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
+      return new AppError('unsupported_media_type', 415, 'Send the body as application/json.');
+    case 'FST_ERR_CTP_BODY_TOO_LARGE':
+      return new AppError('body_too_large', 413, 'The body is larger than 1 MiB.');
+  }
+  if (error instanceof SyntaxError || (error.statusCode === 400 && /JSON/i.test(error.message))) {
+    return new AppError('malformed_json', 400, 'The body is not valid JSON.');
+  }
+  log.error({ err: error }, 'unhandled error');
+  return new AppError(
+    'internal',
+    500,
+    'Something went wrong on our side. Quote the request id if you report it.',
+  );
+};
+
+export const sendProblem = (reply: FastifyReply, error: AppError): FastifyReply =>
+  reply
+    .code(error.status)
+    .type('application/problem+json')
+    .send(JSON.stringify(toProblem(error, reply.request.id)));
+
+export interface AppOptions {
+  log: Logger;
+  version: string;
+  readiness: readonly HealthCheck[];
+}
+
+/**
+ * The public HTTP edge without its routes: request ids, problem+json errors, strict validation
+ * (no coercion of bodies, unknown fields refused), OpenAPI and the API reference.
+ */
+export const createApp = async ({ log, version, readiness }: AppOptions): Promise<App> => {
+  // Typed as Fastify's logger so the instance keeps Fastify's default logger type.
+  const logger: FastifyBaseLogger = log;
+  const app = Fastify({
+    loggerInstance: logger,
+    // One line per request, written by the onResponse hook below.
+    logController: new LogController({ disableRequestLogging: true }),
+    bodyLimit: 1024 * 1024,
+    genReqId: (req) => {
+      const given = req.headers['x-request-id'];
+      return typeof given === 'string' && REQUEST_ID.test(given)
+        ? given
+        : `req_${randomUUID().replaceAll('-', '')}`;
+    },
+    routerOptions: { ignoreTrailingSlash: true },
+  });
+
+  const bodies = ajv({ coerceTypes: false });
+  const queries = ajv({ coerceTypes: 'array' });
+  app.setValidatorCompiler(({ schema, httpPart }) =>
+    (httpPart === 'body' ? bodies : queries).compile(schema as object),
+  );
+
+  for (const schema of [ProblemSchema, Product, Category, ApiKey, Tenant]) app.addSchema(schema);
+
+  app.addHook('onRequest', (request, reply, done) => {
+    void reply.header('x-request-id', request.id);
+    runInContext({ requestId: request.id }, done);
+  });
+  // Body parsing can lose the async context; restore it for the handler.
+  app.addHook('preHandler', (request, _reply, done) => runInContext({ requestId: request.id }, done));
+  app.addHook('onResponse', (request, reply, done) => {
+    request.log.info(
+      {
+        method: request.method,
+        url: request.url,
+        status: reply.statusCode,
+        ms: Math.round(reply.elapsedTime),
+      },
+      'request',
+    );
+    done();
+  });
+
+  app.setErrorHandler((error: FastifyError, request, reply) =>
+    sendProblem(reply, asAppError(error, request.log)),
+  );
+  app.setNotFoundHandler((request, reply) =>
+    sendProblem(
+      reply,
+      new AppError(
+        'route_not_found',
+        404,
+        `There is no route ${request.method} ${request.url.split('?')[0]}.`,
+      ),
+    ),
+  );
+
+  await app.register(swagger, {
+    openapi: {
+      openapi: '3.1.0',
+      info: {
+        title: 'Bazaar API',
+        version,
+        description:
+          'The public API of Bazaar, a headless commerce platform. Authenticate with `Authorization: Bearer <key>`: ' +
+          'secret keys (`sk_…`) on your server, publishable keys (`pk_…`) in storefronts (catalog reads only). ' +
+          'Errors are `application/problem+json` documents with a stable `code`; lists are cursor-paginated.',
+        license: { name: 'MIT', identifier: 'MIT' },
+      },
+      servers: [
+        {
+          url: 'https://api.bazaar.example',
+          description: 'Your Bazaar; /openapi.json names the one serving it',
+        },
+      ],
+      tags: [
+        { name: 'Products', description: 'Products, their options, variants and prices.' },
+        { name: 'Categories', description: 'Categories that group products.' },
+        { name: 'API keys', description: 'The keys of the calling tenant.' },
+        { name: 'Tenants', description: 'Merchants on the platform (operator keys only).' },
+      ],
+      components: {
+        securitySchemes: {
+          apiKey: {
+            type: 'http',
+            scheme: 'bearer',
+            description: 'A secret (`sk_…`), publishable (`pk_…`) or operator (`op_…`) key.',
+          },
+        },
+      },
+      security: [{ apiKey: [] }],
+    },
+    refResolver: {
+      buildLocalReference: (json, _baseUri, _fragment, i) => (json.$id as string | undefined) ?? `def-${i}`,
+    },
+  });
+
+  const api = typed(app);
+
+  api.get('/openapi.json', { schema: { hide: true }, config: { access: 'public' } }, (request) => {
+    const document = app.swagger() as { servers?: unknown };
+    return { ...document, servers: [{ url: `${request.protocol}://${request.host}` }] };
+  });
+  await app.register(scalar, {
+    routePrefix: '/docs',
+    configuration: {
+      url: '/openapi.json',
+      pageTitle: 'Bazaar API reference',
+      withDefaultFonts: false,
+      showDeveloperTools: 'never',
+      agent: { disabled: true },
+      mcp: { disabled: true },
+    },
+  });
+
+  api.get('/', { schema: { hide: true }, config: { access: 'public' } }, () => ({
+    name: 'Bazaar',
+    version,
+    docs: '/docs',
+    openapi: '/openapi.json',
+  }));
+  api.get(
+    '/healthz',
+    {
+      config: { access: 'public' },
+      schema: { hide: true },
+    },
+    () => ({ status: 'ok' }),
+  );
+  api.get(
+    '/readyz',
+    {
+      config: { access: 'public' },
+      // Probes for operators, not part of the public API document.
+      schema: { hide: true },
+    },
+    async (_request, reply) => {
+      const report = await checkHealth(readiness);
+      return reply.code(report.status === 'ok' ? 200 : 503).send(report);
+    },
+  );
+  return api;
+};

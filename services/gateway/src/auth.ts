@@ -1,0 +1,89 @@
+import type { AccountsService } from '@bazaar/contracts/accounts';
+import { AppError, type Client } from '@bazaar/kit';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+
+/**
+ * Who may call a route:
+ * - `public`: anyone (health, docs);
+ * - `storefront`: a publishable or a secret key (catalog reads);
+ * - `secret`: a secret key (everything that changes a tenant's data or reads its private data);
+ * - `operator`: an operator key (administering tenants).
+ */
+export type Access = 'public' | 'storefront' | 'secret' | 'operator';
+
+export type Principal =
+  | { kind: 'operator' }
+  | { kind: 'secret' | 'publishable'; tenantId: string; keyId: string; scopes: string[] };
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    principal?: Principal;
+  }
+  interface FastifyContextConfig {
+    access?: Access;
+  }
+}
+
+const bearer = (request: FastifyRequest): string | undefined => {
+  const header = request.headers.authorization;
+  if (!header) return undefined;
+  const match = /^Bearer\s+(\S+)\s*$/i.exec(header);
+  if (!match?.[1]) {
+    throw new AppError('invalid_authorization_header', 401, 'Send the key as: Authorization: Bearer <key>.');
+  }
+  return match[1];
+};
+
+export const authenticate =
+  (accounts: Client<typeof AccountsService>) =>
+  async (request: FastifyRequest, reply: FastifyReply): Promise<void> => {
+    // Everything under /v1 needs a key unless its route says otherwise; the docs and probes do not.
+    const url = request.routeOptions.url;
+    if (url === undefined) return;
+    const access = request.routeOptions.config.access ?? (url.startsWith('/v1/') ? 'secret' : 'public');
+    if (access === 'public') return;
+    const secret = bearer(request);
+    if (!secret) {
+      void reply.header('www-authenticate', 'Bearer');
+      throw new AppError('missing_api_key', 401, 'Send an API key: Authorization: Bearer <key>.');
+    }
+    const { principal, key } = await accounts.authenticate({ secret });
+    if (principal === 'operator') {
+      if (access !== 'operator') {
+        throw new AppError(
+          'tenant_key_required',
+          403,
+          'Operator keys administer tenants; use a tenant API key here.',
+        );
+      }
+      request.principal = { kind: 'operator' };
+      return;
+    }
+    if (!key) throw new AppError('invalid_api_key', 401, 'Unknown API key.');
+    if (access === 'operator') {
+      throw new AppError('operator_key_required', 403, 'Only an operator key may do this.');
+    }
+    if (key.kind === 'publishable' && access !== 'storefront') {
+      throw new AppError(
+        'publishable_key_read_only',
+        403,
+        'Publishable keys can only read the storefront catalog. Use a secret key, from your server.',
+      );
+    }
+    request.principal = {
+      kind: key.kind === 'publishable' ? 'publishable' : 'secret',
+      tenantId: key.tenantId,
+      keyId: key.id,
+      scopes: key.scopes,
+    };
+  };
+
+/** The tenant the calling key belongs to. */
+export const tenantOf = (request: FastifyRequest): string => {
+  const principal = request.principal;
+  if (!principal || principal.kind === 'operator')
+    throw new AppError('tenant_key_required', 403, 'Use a tenant API key.');
+  return principal.tenantId;
+};
+
+export const isStorefront = (request: FastifyRequest): boolean => request.principal?.kind === 'publishable';
