@@ -52,7 +52,11 @@ export const openDatabase = <DB>({ url, max = 10 }: DatabaseOptions): Database<D
     ping: async () => {
       await pool.query('select 1');
     },
-    close: () => kysely.destroy(),
+    close: async () => {
+      await kysely.destroy();
+      // Kysely ends the pool only if it ever used it; ours may have been used directly.
+      if (!pool.ending) await pool.end();
+    },
   };
 };
 
