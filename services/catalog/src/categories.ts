@@ -70,7 +70,7 @@ export const createCategories = (db: Db) => ({
         const name = (input.name ?? '').trim();
         const slug =
           input.slug ??
-          firstFreeSlug(slugify(name), await store.takenSlugs(trx, tenantId, 'categories', slugify(name)));
+          firstFreeSlug(slugify(name), await store.takenSlugs(trx, tenantId, 'categories', [slugify(name)]));
         const row = await store.insertCategory(trx, {
           id: newId('cat'),
           tenant_id: tenantId,

@@ -131,10 +131,9 @@ export const createProducts = (db: Db) => {
     await checkCategories(trx, tenantId, inputs, at);
     await checkUnique(trx, tenantId, inputs, at);
     const bases = inputs.map((p) => p.slug ?? slugify(p.name));
-    const taken = new Set<string>();
-    for (const base of new Set(bases.filter((_, i) => inputs[i]?.slug === undefined))) {
-      for (const slug of await store.takenSlugs(trx, tenantId, 'products', base)) taken.add(slug);
-    }
+    const taken = await store.takenSlugs(trx, tenantId, 'products', [
+      ...new Set(bases.filter((_, i) => inputs[i]?.slug === undefined)),
+    ]);
     const now = new Date();
     const rows: ProductRow[] = inputs.map((p, i) => {
       const slug = p.slug ?? firstFreeSlug(bases[i] ?? 'item', taken);

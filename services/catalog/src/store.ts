@@ -105,17 +105,24 @@ export const deleteProduct = async (trx: Trx, tenantId: string, id: string): Pro
   return result.numDeletedRows > 0n;
 };
 
+/** Slugs already used that equal one of `bases` or extend it with a number (`base-2`). */
 export const takenSlugs = async (
   trx: Trx,
   tenantId: string,
   table: 'products' | 'categories',
-  base: string,
+  bases: string[],
 ): Promise<Set<string>> => {
+  if (bases.length === 0) return new Set();
   const rows = await trx
     .selectFrom(table)
     .select('slug')
     .where('tenant_id', '=', tenantId)
-    .where((eb) => eb.or([eb('slug', '=', base), eb('slug', 'like', `${base}-%`)]))
+    .where((eb) =>
+      eb.or([
+        eb('slug', 'in', bases),
+        eb('slug', 'like', sql<string>`any(${bases.map((b) => `${b}-%`)}::text[])`),
+      ]),
+    )
     .execute();
   return new Set(rows.map((r) => r.slug));
 };
