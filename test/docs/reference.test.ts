@@ -50,7 +50,13 @@ describe.skipIf(skip)('the API reference page', () => {
     expect(document.openapi).toBe('3.1.0');
     expect(document.servers[0]?.url).toBe(t.url);
     expect(Object.keys(document.paths)).toEqual(
-      expect.arrayContaining(['/v1/products', '/v1/products/{id}', '/v1/categories', '/v1/api-keys', '/v1/tenants']),
+      expect.arrayContaining([
+        '/v1/products',
+        '/v1/products/{id}',
+        '/v1/categories',
+        '/v1/api-keys',
+        '/v1/tenants',
+      ]),
     );
   });
 });

@@ -12,7 +12,6 @@ export interface Response<T = Record<string, unknown>> {
   body: T;
 }
 
- 
 export type Json = any;
 
 export interface TestPlatform {
@@ -50,7 +49,7 @@ export const startTestPlatform = async (): Promise<TestPlatform> => {
     return {
       status: response.status,
       headers: response.headers,
-      body: text ? (JSON.parse(text)) : undefined,
+      body: text ? JSON.parse(text) : undefined,
     };
   };
   return {

@@ -1,0 +1,113 @@
+import { sql } from 'kysely';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import {
+  createLogger,
+  createMemoryBus,
+  createOutboxRelay,
+  handleOnce,
+  migrate,
+  newId,
+  recordEvent,
+  type Database,
+  type EventBus,
+  type EventEnvelope,
+  type OutboxRelay,
+} from '../src/index.ts';
+import { freshDatabase } from './database.ts';
+
+const log = createLogger({ level: 'silent' });
+let db: Database<Record<string, never>>;
+let bus: EventBus;
+let relay: OutboxRelay;
+const tenant = newId('ten');
+
+beforeEach(async () => {
+  db = await freshDatabase();
+  await migrate(
+    db.pool,
+    { name: 'shop', migrations: new URL('./fixtures/migrations-v1/', import.meta.url) },
+    log,
+  );
+  bus = createMemoryBus(log);
+  relay = createOutboxRelay(db.pool, bus, 'shop', log);
+});
+afterEach(async () => {
+  await relay.stop();
+  await db.close();
+});
+
+const eventually = async (check: () => void, timeoutMs = 5_000) => {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    try {
+      check();
+      return;
+    } catch (error) {
+      if (Date.now() > deadline) throw error;
+      await new Promise((r) => setTimeout(r, 20));
+    }
+  }
+};
+
+describe('outbox and relay', () => {
+  it('publishes an event only if the change it announces commits, in commit order', async () => {
+    const seen: EventEnvelope[] = [];
+    bus.subscribe({ consumer: 'test', types: '*', handle: (e) => Promise.resolve(void seen.push(e)) });
+    await relay.start();
+    await db.tenant(tenant, (trx) =>
+      recordEvent(trx, { type: 'widget.created', tenantId: tenant, data: { n: 1 } }),
+    );
+    await db
+      .tenant(tenant, async (trx) => {
+        await recordEvent(trx, { type: 'widget.created', tenantId: tenant, data: { n: 2 } });
+        throw new Error('rolled back');
+      })
+      .catch(() => undefined);
+    await db.tenant(tenant, (trx) =>
+      recordEvent(trx, { type: 'widget.updated', tenantId: tenant, data: { n: 3 } }),
+    );
+    await eventually(() => expect(seen.map((e) => e.data)).toEqual([{ n: 1 }, { n: 3 }]));
+    expect(seen[0]).toMatchObject({ type: 'widget.created', source: 'shop', tenant_id: tenant });
+    expect(seen[0]!.id).toMatch(/^evt_/);
+  });
+
+  it('keeps an event whose consumer failed and delivers it again; the inbox makes the effect happen once', async () => {
+    let attempts = 0;
+    bus.subscribe({
+      consumer: 'counter',
+      types: ['widget.created'],
+      handle: async (event) => {
+        attempts += 1;
+        await handleOnce(db, 'counter', event, async (trx) => {
+          await sql`insert into widgets (id, tenant_id, name) values (${event.id}, ${tenant}, 'counted')`.execute(
+            trx,
+          );
+        });
+        // Fails after its effect committed, as a crash between commit and acknowledgement would.
+        if (attempts === 1) throw new Error('lost acknowledgement');
+      },
+    });
+    await db.tenant(tenant, (trx) =>
+      recordEvent(trx, { type: 'widget.created', tenantId: tenant, data: {} }),
+    );
+    await expect(relay.flush()).rejects.toThrow(/consumer\(s\) failed/);
+    const pending = await sql<{
+      n: number;
+    }>`select count(*)::int as n from outbox where published_at is null`.execute(db.kysely);
+    expect(pending.rows[0]!.n).toBe(1);
+    expect(await relay.flush()).toBe(1);
+    expect(attempts).toBe(2);
+    const rows = await sql<{ n: number }>`select count(*)::int as n from widgets`.execute(db.kysely);
+    expect(rows.rows[0]!.n).toBe(1);
+  });
+
+  it('flushes what is left when it stops', async () => {
+    const seen: string[] = [];
+    bus.subscribe({ consumer: 'test', types: '*', handle: (e) => Promise.resolve(void seen.push(e.type)) });
+    await db.tenant(tenant, (trx) =>
+      recordEvent(trx, { type: 'widget.created', tenantId: tenant, data: {} }),
+    );
+    await relay.stop();
+    expect(seen).toEqual(['widget.created']);
+  });
+});
