@@ -1,0 +1,74 @@
+import { parseArgs } from 'node:util';
+import { SCENARIOS, type Scenario } from './scenarios.ts';
+
+export const USAGE = `Usage: npm run bench -- [--scenario NAME] [--duration S] [--connections N] [--products N]
+                        [--warmup S] [--json FILE]
+
+Starts the platform on a fresh data directory, seeds its demo catalog, then loads each scenario with
+autocannon and measures it, and a bare Fastify server (the ceiling) the same way.
+
+  --scenario NAME    only this scenario; repeat it or use commas for several (default: all)
+                     scenarios: ${SCENARIOS.map((s) => s.name).join(', ')}
+  --duration S       seconds measured per scenario (default 10)
+  --warmup S         seconds of load before each measurement (default: a fifth of --duration, 1 to 5)
+  --connections N    concurrent connections (default 50)
+  --products N       demo products to seed (default 10000)
+  --json FILE        also write the results as JSON to FILE (bench/results/ is git-ignored)
+`;
+
+export class UsageError extends Error {}
+
+export interface BenchOptions {
+  scenarios: Scenario[];
+  duration: number;
+  warmup: number;
+  connections: number;
+  products: number;
+  json: string | undefined;
+  help: boolean;
+}
+
+const count = (name: string, value: string | undefined, fallback: number, min: number, max = 1e9): number => {
+  if (value === undefined) return fallback;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < min || n > max)
+    throw new UsageError(`--${name} takes a whole number from ${min} to ${max}, got '${value}'.`);
+  return n;
+};
+
+export const parseOptions = (args: string[]): BenchOptions => {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args,
+      options: {
+        scenario: { type: 'string', multiple: true },
+        duration: { type: 'string' },
+        warmup: { type: 'string' },
+        connections: { type: 'string' },
+        products: { type: 'string' },
+        json: { type: 'string' },
+        help: { type: 'boolean', short: 'h' },
+      },
+    }).values;
+  } catch (error) {
+    throw new UsageError((error as Error).message);
+  }
+  const names = (parsed.scenario ?? []).flatMap((s) => s.split(',')).filter(Boolean);
+  const unknown = names.filter((name) => !SCENARIOS.some((s) => s.name === name));
+  if (unknown.length) {
+    throw new UsageError(
+      `Unknown scenario ${unknown.map((n) => `'${n}'`).join(', ')}; the scenarios are ${SCENARIOS.map((s) => s.name).join(', ')}.`,
+    );
+  }
+  const duration = count('duration', parsed.duration, 10, 1);
+  return {
+    scenarios: names.length ? SCENARIOS.filter((s) => names.includes(s.name)) : SCENARIOS,
+    duration,
+    warmup: count('warmup', parsed.warmup, Math.min(5, Math.max(1, Math.round(duration / 5))), 0),
+    connections: count('connections', parsed.connections, 50, 1),
+    products: count('products', parsed.products, 10_000, 1, 100_000),
+    json: parsed.json,
+    help: parsed.help ?? false,
+  };
+};

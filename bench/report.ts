@@ -1,0 +1,98 @@
+import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { mkdir, writeFile } from 'node:fs/promises';
+import { cpus } from 'node:os';
+import { dirname } from 'node:path';
+import type { LoadSettings, Measurement } from './load.ts';
+
+/** The results: as a table for people, as JSON for files. */
+
+export interface ScenarioResult extends Measurement {
+  scenario: string;
+  rotates_through: string;
+  /** Requests/s as a fraction of the ceiling's. */
+  of_ceiling: number;
+}
+
+export interface Results {
+  machine: ReturnType<typeof machine>;
+  settings: LoadSettings & { products: number };
+  platform: {
+    /** First start on an empty data directory, seeding included. */
+    first_start_ms: number;
+    /** Start on the seeded data directory, from spawn until ready. */
+    start_ms: number;
+    rss_end_bytes: { node: number; postgres: number; total: number; total_pss: number };
+  };
+  ceiling: Measurement & { serves: string };
+  scenarios: ScenarioResult[];
+}
+
+const cpuModel = () => {
+  try {
+    return /^model name\s*:\s*(.+)$/m.exec(readFileSync('/proc/cpuinfo', 'utf8'))?.[1] ?? cpus()[0]?.model;
+  } catch {
+    return cpus()[0]?.model;
+  }
+};
+
+const gitCommit = () => {
+  try {
+    const commit = execFileSync('git', ['rev-parse', 'HEAD'], { encoding: 'utf8' }).trim();
+    const dirty = execFileSync('git', ['status', '--porcelain'], { encoding: 'utf8' }).trim() !== '';
+    return dirty ? `${commit} (with uncommitted changes)` : commit;
+  } catch {
+    return undefined;
+  }
+};
+
+export const machine = (args: string[]) => ({
+  cpu: cpuModel() ?? 'unknown',
+  cores: cpus().length,
+  node: process.version,
+  date: new Date().toISOString(),
+  command:
+    `${process.env.npm_lifecycle_event === 'bench' ? 'npm run bench --' : 'tsx bench/run.ts'} ${args.join(' ')}`.trim(),
+  git_commit: gitCommit(),
+});
+
+const mib = (bytes: number) => `${Math.round(bytes / 2 ** 20)} MiB`;
+const fixed = (n: number, digits: number) => n.toFixed(digits);
+const whole = (n: number) => Math.round(n).toLocaleString('en-US');
+/** autocannon records latency in whole milliseconds; 0 means under 1 ms. */
+const ms = (n: number) => (n < 1 ? '<1' : whole(n));
+
+export const table = (results: Results): string => {
+  const header = ['scenario', 'req/s', 'p50 ms', 'p99 ms', 'errors', 'peak RSS', 'of ceiling'];
+  const row = (name: string, m: Measurement, ratio: number) => [
+    name,
+    whole(m.requests_per_s),
+    ms(m.p50_ms),
+    ms(m.p99_ms),
+    whole(m.errors),
+    mib(m.peak_rss_bytes),
+    fixed(ratio, 3),
+  ];
+  const rows = [
+    header,
+    ...results.scenarios.map((s) => row(s.scenario, s, s.of_ceiling)),
+    row('ceiling (bare Fastify)', results.ceiling, 1),
+  ];
+  const widths = header.map((_, column) => Math.max(...rows.map((r) => r[column]!.length)));
+  const line = (cells: string[]) =>
+    cells.map((cell, i) => (i === 0 ? cell.padEnd(widths[i]!) : cell.padStart(widths[i]!))).join('   ');
+  const rss = results.platform.rss_end_bytes;
+  return [
+    ...rows.map(line),
+    '(latencies are whole milliseconds, as autocannon records them)',
+    '',
+    `start on an existing data directory: ${Math.round(results.platform.start_ms)} ms`,
+    `RSS at the end: ${mib(rss.total)} (platform ${mib(rss.node)}, PostgreSQL ${mib(rss.postgres)}; ` +
+      `PSS, shared memory counted once: ${mib(rss.total_pss)})`,
+  ].join('\n');
+};
+
+export const writeJson = async (file: string, results: Results): Promise<void> => {
+  await mkdir(dirname(file), { recursive: true });
+  await writeFile(file, `${JSON.stringify(results, null, 2)}\n`);
+};

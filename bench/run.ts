@@ -1,0 +1,251 @@
+import { chmod, mkdir, mkdtemp, rm } from 'node:fs/promises';
+import { createServer, type AddressInfo, type Server } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { send, type Response } from './api.ts';
+import { startCeiling } from './ceiling.ts';
+import { measure, type LoadSettings } from './load.ts';
+import { processTree, pss, rss } from './memory.ts';
+import { parseOptions, USAGE, UsageError, type BenchOptions } from './options.ts';
+import { startPlatform, type Platform } from './platform.ts';
+import { say, status } from './progress.ts';
+import { machine, table, writeJson, type Results, type ScenarioResult } from './report.ts';
+import { CEILING_SCENARIO, SCENARIOS, type Load } from './scenarios.ts';
+
+/** `npm run bench`: see USAGE in options.ts. */
+
+class Interrupted extends Error {}
+
+const freePorts = async (count: number): Promise<number[]> => {
+  const servers = await Promise.all(
+    Array.from(
+      { length: count },
+      () =>
+        new Promise<Server>((resolve, reject) => {
+          const server = createServer().once('error', reject);
+          server.listen(0, '127.0.0.1', () => resolve(server));
+        }),
+    ),
+  );
+  const ports = servers.map((server) => (server.address() as AddressInfo).port);
+  await Promise.all(servers.map((server) => new Promise((resolve) => server.close(resolve))));
+  return ports;
+};
+
+/** `promise`, or a rejection as soon as `signal` aborts: a Ctrl-C interrupts any wait. */
+const until = <T>(promise: Promise<T>, signal: AbortSignal): Promise<T> =>
+  new Promise<T>((resolve, reject) => {
+    const onAbort = () => reject(new Interrupted('interrupted'));
+    if (signal.aborted) onAbort();
+    signal.addEventListener('abort', onAbort, { once: true });
+    promise.then(
+      (value) => {
+        signal.removeEventListener('abort', onAbort);
+        resolve(value);
+      },
+      (error: Error) => {
+        signal.removeEventListener('abort', onAbort);
+        reject(error);
+      },
+    );
+  });
+
+/** Shows `text()` now and every second until the returned function is called. */
+const ticking = (text: () => string): (() => void) => {
+  status(text());
+  const timer = setInterval(() => status(text()), 1000);
+  return () => clearInterval(timer);
+};
+
+const seconds = (since: number) => Math.round((performance.now() - since) / 1000);
+const isOk = (response: Response) => response.status >= 200 && response.status < 300;
+
+const bench = async (
+  options: BenchOptions,
+  dir: string,
+  signal: AbortSignal,
+  track: (stop: () => Promise<void>) => void,
+): Promise<Results> => {
+  const settings: LoadSettings = {
+    connections: options.connections,
+    duration: options.duration,
+    warmup: options.warmup,
+  };
+  const dataDir = join(dir, 'data');
+  await mkdir(dataDir);
+  // Under root, the embedded PostgreSQL runs as its own user and must reach its data.
+  await chmod(dir, 0o755);
+  await chmod(dataDir, 0o755);
+  const [port, pgPort] = (await freePorts(2)) as [number, number];
+  let seeded = 'PostgreSQL, databases, migrations';
+  const start = (): Platform => {
+    const platform = startPlatform({
+      dataDir,
+      port,
+      pgPort,
+      products: options.products,
+      logFile: join(dir, 'platform.log'),
+      onSeedProgress: (done, total) => (seeded = `seeding the demo catalog: ${done}/${total} products`),
+    });
+    track(platform.stop);
+    return platform;
+  };
+
+  // 1. First start on an empty data directory: creates the databases and seeds the catalog.
+  const began = performance.now();
+  const first = start();
+  let stopTicking = ticking(() => `Starting the platform: ${seeded} (${seconds(began)} s)`);
+  await until(first.ready, signal).finally(stopTicking);
+  const firstStartMs = performance.now() - began;
+  say(`First start, seeding ${options.products} products: ${Math.round(firstStartMs / 1000)} s`);
+  status('Stopping the platform, to time a start on the seeded data directory…');
+  await first.stop();
+
+  // 2. The start that is timed; the benchmark runs against this one.
+  const secondBegan = performance.now();
+  const platform = start();
+  stopTicking = ticking(
+    () => `Starting the platform on the seeded data directory (${seconds(secondBegan)} s)`,
+  );
+  const ready = await until(platform.ready, signal).finally(stopTicking);
+  say(`start on an existing data directory: ${Math.round(ready.startMs)} ms`);
+  const alive = () => {
+    const died = platform.died();
+    if (died) throw new Error(died);
+  };
+
+  // 3. What each scenario sends, checked with one request; the ceiling serves catalog-list's answer.
+  const context = { ...ready, signal, status };
+  const wanted = SCENARIOS.filter((s) => options.scenarios.includes(s) || s.name === CEILING_SCENARIO);
+  const loads = new Map<string, { load: Load; sample: Response }>();
+  for (const scenario of wanted) {
+    status(`${scenario.name}: collecting what its requests need…`);
+    const load = await until(scenario.prepare(context), signal).finally(alive);
+    const sample = await send(ready.url, load.sample, signal).finally(alive);
+    if (!isOk(sample)) {
+      throw new Error(
+        `${scenario.name}: ${load.sample.method} ${load.sample.path} answered ${sample.status}, not 2xx:\n` +
+          `${sample.body.toString().slice(0, 500)}\nFix the platform or the scenario (bench/scenarios.ts) first.`,
+      );
+    }
+    loads.set(scenario.name, { load, sample });
+    say(`${scenario.name}: requests rotate through ${load.summary}`);
+  }
+
+  // 4. The scenarios, against the platform.
+  const scenarios: ScenarioResult[] = [];
+  for (const scenario of options.scenarios) {
+    const { load } = loads.get(scenario.name)!;
+    const nodePids = processTree(ready.pid).node;
+    const m = await measure(scenario.name, ready.url, load, settings, nodePids, signal, status);
+    alive();
+    say(`${scenario.name}: ${Math.round(m.requests_per_s)} req/s, p99 ${m.p99_ms} ms, ${m.errors} errors`);
+    scenarios.push({ scenario: scenario.name, rotates_through: load.summary, ...m, of_ceiling: 0 });
+  }
+  const tree = processTree(ready.pid);
+  const node = rss(tree.node);
+  const postgres = rss(tree.postgres);
+  const rssEnd = { node, postgres, total: node + postgres, total_pss: pss([...tree.node, ...tree.postgres]) };
+
+  // 5. The ceiling: a bare Fastify server answering catalog-list's bytes, loaded the same way.
+  const { load: ceilingLoad, sample } = loads.get(CEILING_SCENARIO)!;
+  status('Starting the ceiling server…');
+  const ceilingServer = startCeiling(sample);
+  track(ceilingServer.stop);
+  const ceiling = await until(ceilingServer.ready, signal);
+  const check = await send(ceiling.url, ceilingLoad.sample, signal);
+  if (!check.body.equals(sample.body))
+    throw new Error('The ceiling server answered other bytes than it was given.');
+  const top = await measure('ceiling', ceiling.url, ceilingLoad, settings, [ceiling.pid], signal, status);
+  say(`ceiling: ${Math.round(top.requests_per_s)} req/s`);
+  await ceilingServer.stop();
+
+  for (const s of scenarios) s.of_ceiling = top.requests_per_s ? s.requests_per_s / top.requests_per_s : 0;
+  return {
+    machine: machine(process.argv.slice(2)),
+    settings: { ...settings, products: options.products },
+    platform: { first_start_ms: firstStartMs, start_ms: ready.startMs, rss_end_bytes: rssEnd },
+    ceiling: { ...top, serves: `${CEILING_SCENARIO}: ${sample.contentType}, ${sample.body.length} bytes` },
+    scenarios,
+  };
+};
+
+const main = async (): Promise<number> => {
+  let options: BenchOptions;
+  try {
+    options = parseOptions(process.argv.slice(2));
+  } catch (error) {
+    if (!(error instanceof UsageError)) throw error;
+    process.stderr.write(`${error.message}\n\n${USAGE}`);
+    return 2;
+  }
+  if (options.help) {
+    process.stdout.write(USAGE);
+    return 0;
+  }
+
+  const dir = await mkdtemp(join(tmpdir(), 'bazaar-bench-'));
+  const stops: (() => Promise<void>)[] = [];
+  const interrupt = new AbortController();
+  let interruptedAt = 0;
+  const onSignal = () => {
+    // One Ctrl-C can arrive twice: from the terminal, and relayed by tsx a moment later.
+    if (interruptedAt && performance.now() - interruptedAt < 1000) return;
+    if (interruptedAt) {
+      say(`Quitting without waiting. Processes may be left running; their files are in ${dir}.`);
+      process.exit(130);
+    }
+    interruptedAt = performance.now();
+    say('Stopping (Ctrl-C again quits without waiting)…');
+    interrupt.abort(new Interrupted('interrupted'));
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+
+  say(
+    `Benchmark: ${options.scenarios.map((s) => s.name).join(', ')}; ${options.duration} s each after ` +
+      `${options.warmup} s of warm-up, ${options.connections} connections, ${options.products} products.`,
+  );
+  say(`Working directory (removed at the end unless the run fails): ${dir}`);
+  let results: Results | undefined;
+  let failure: Error | undefined;
+  try {
+    results = await bench(options, dir, interrupt.signal, (stop) => stops.push(stop));
+  } catch (error) {
+    // After a Ctrl-C, what fails is what was stopped: not worth reporting.
+    if (!interrupt.signal.aborted) failure = error as Error;
+  } finally {
+    status('Stopping the platform…');
+    for (const stop of stops.reverse()) await stop();
+  }
+  if (failure) {
+    say();
+    process.stderr.write(`The benchmark failed: ${failure.message}\n`);
+    say(`Kept ${dir} to look into (platform.log, data/postgres.log); remove it with: rm -rf ${dir}`);
+    return 1;
+  }
+  status('Removing the data directory…');
+  await rm(dir, { recursive: true, force: true });
+  if (!results) {
+    say('Interrupted; the platform is stopped and its data directory removed.');
+    return 130;
+  }
+
+  say();
+  say(table(results));
+  for (const s of results.scenarios.filter((s) => s.errors > 0)) {
+    const codes = Object.entries(s.status_codes).filter(([code]) => !code.startsWith('2'));
+    say(
+      `${s.scenario}: ${s.errors} errors: ${codes.map(([code, n]) => `${n} × ${code}`).join(', ') || 'none by status'}` +
+        `, ${s.socket_errors} socket errors (${s.timeouts} timeouts).`,
+    );
+  }
+  if (options.json) {
+    await writeJson(options.json, results);
+    say(`Results written to ${options.json}`);
+  }
+  return 0;
+};
+
+process.exitCode = await main();
