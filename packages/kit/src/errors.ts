@@ -15,14 +15,34 @@ export class AppError extends Error {
     readonly status: number,
     message: string,
     readonly errors: FieldError[] = [],
+    /** Extra members for the problem document, such as the id of an order that failed. */
+    readonly extensions: Record<string, string | number> = {},
   ) {
     super(message);
     this.name = 'AppError';
   }
 
-  toJSON(): { code: string; status: number; message: string; errors: FieldError[] } {
-    return { code: this.code, status: this.status, message: this.message, errors: this.errors };
+  toJSON(): AppErrorJson {
+    return {
+      code: this.code,
+      status: this.status,
+      message: this.message,
+      errors: this.errors,
+      extensions: this.extensions,
+    };
   }
+
+  static fromJSON(e: AppErrorJson): AppError {
+    return new AppError(e.code, e.status, e.message, e.errors, e.extensions);
+  }
+}
+
+export interface AppErrorJson {
+  code: string;
+  status: number;
+  message: string;
+  errors: FieldError[];
+  extensions: Record<string, string | number>;
 }
 
 export const notFound = (what: string, id: string): AppError =>

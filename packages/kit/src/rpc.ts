@@ -11,7 +11,7 @@ import {
 } from '@connectrpc/connect';
 import type { DescService } from '@bufbuild/protobuf';
 import { currentContext, runInContext } from './context.ts';
-import { AppError, type FieldError } from './errors.ts';
+import { AppError, type AppErrorJson } from './errors.ts';
 import type { Logger } from './log.ts';
 
 const ERROR_HEADER = 'bazaar-error';
@@ -49,15 +49,8 @@ export const toConnectError = (error: AppError): ConnectError => {
 
 export const fromConnectError = (error: ConnectError): AppError => {
   const encoded = error.metadata.get(ERROR_HEADER);
-  if (encoded) {
-    const e = JSON.parse(Buffer.from(encoded, 'base64url').toString()) as {
-      code: string;
-      status: number;
-      message: string;
-      errors: FieldError[];
-    };
-    return new AppError(e.code, e.status, e.message, e.errors);
-  }
+  if (encoded)
+    return AppError.fromJSON(JSON.parse(Buffer.from(encoded, 'base64url').toString()) as AppErrorJson);
   if (error.code === Code.Unavailable || error.code === Code.DeadlineExceeded) {
     return new AppError(
       'service_unavailable',
@@ -92,6 +85,27 @@ export const clientInterceptor: Interceptor = (next) => (request) => {
 };
 
 export type Routes = (router: ConnectRouter) => void;
+
+/**
+ * A transport whose target is set later: services are built with clients of each other before the
+ * router that serves them exists.
+ */
+export const deferredTransport = (): { transport: Transport; connect(target: Transport): void } => {
+  let target: Transport | undefined;
+  const current = () => {
+    if (!target) throw new Error('RPC transport used before the services were connected');
+    return target;
+  };
+  return {
+    transport: {
+      unary: (...args) => current().unary(...args),
+      stream: (...args) => current().stream(...args),
+    },
+    connect: (t) => {
+      target = t;
+    },
+  };
+};
 
 /** All-in-one: calls go through the full Connect protocol, but in memory. */
 export const inMemoryTransport = (routes: Routes, log: Logger): Transport =>

@@ -3,10 +3,12 @@ import type { Database } from './db.ts';
 import type { Logger } from './log.ts';
 import type { ConnectRouter } from './rpc.ts';
 
-export interface ServiceDeps<DB> {
+export interface ServiceDeps<DB, Clients = unknown> {
   db: Database<DB>;
   bus: EventBus;
   log: Logger;
+  /** Clients of the other services' private APIs. */
+  clients: Clients;
 }
 
 /** What a service is once built: its private API and what it runs in the background. */
@@ -20,8 +22,8 @@ export interface RunningService {
  * A service as the runtime sees it. It is handed a database, a bus and a logger, and never learns
  * which topology it runs in.
  */
-export interface ServiceModule<DB> {
+export interface ServiceModule<DB, Clients = unknown> {
   name: string;
   migrations: URL;
-  create(deps: ServiceDeps<DB>): RunningService;
+  create(deps: ServiceDeps<DB, Clients>): RunningService;
 }

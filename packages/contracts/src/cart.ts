@@ -1,0 +1,1 @@
+export * from './gen/bazaar/cart/v1/cart_pb.ts';

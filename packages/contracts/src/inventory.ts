@@ -1,0 +1,1 @@
+export * from './gen/bazaar/inventory/v1/inventory_pb.ts';

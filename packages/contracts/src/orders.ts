@@ -1,0 +1,1 @@
+export * from './gen/bazaar/orders/v1/orders_pb.ts';

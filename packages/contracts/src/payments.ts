@@ -1,0 +1,1 @@
+export * from './gen/bazaar/payments/v1/payments_pb.ts';
