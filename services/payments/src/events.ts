@@ -1,0 +1,20 @@
+import type { PaymentIntentDoc, RefundDoc } from './model.ts';
+
+/** The events payments publishes, with their data. */
+export interface PaymentsEvents {
+  'payment.authorized': PaymentIntentDoc;
+  'payment.failed': PaymentIntentDoc;
+  'payment.captured': PaymentIntentDoc;
+  'payment.voided': PaymentIntentDoc;
+  'payment.refunded': PaymentIntentDoc & { refund: RefundDoc };
+}
+
+export const paymentEvent = <K extends keyof PaymentsEvents>(
+  type: K,
+  tenantId: string,
+  data: PaymentsEvents[K],
+) => ({
+  type,
+  tenantId,
+  data,
+});
