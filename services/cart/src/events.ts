@@ -1,0 +1,12 @@
+/** The events cart publishes, with their data. */
+export interface CartEvents {
+  'cart.created': { id: string; currency: string };
+  'cart.updated': { id: string; currency: string; subtotal: number; total: number; line_count: number };
+  'cart.checked_out': { id: string; order_id: string };
+}
+
+export const cartEvent = <K extends keyof CartEvents>(type: K, tenantId: string, data: CartEvents[K]) => ({
+  type,
+  tenantId,
+  data,
+});

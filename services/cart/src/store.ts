@@ -1,0 +1,104 @@
+import type { Generated, Selectable, Transaction } from 'kysely';
+
+export interface CartTables {
+  carts: {
+    id: string;
+    tenant_id: string;
+    currency: string;
+    status: 'active' | 'checked_out' | 'expired';
+    order_id: string | null;
+    created_at: Generated<Date>;
+    updated_at: Generated<Date>;
+    expires_at: Date;
+  };
+  cart_lines: {
+    id: string;
+    tenant_id: string;
+    cart_id: string;
+    variant_id: string;
+    product_id: string;
+    sku: string;
+    name: string;
+    unit_amount: number;
+    quantity: number;
+    created_at: Generated<Date>;
+  };
+}
+
+export type Trx = Transaction<CartTables>;
+export type CartRow = Selectable<CartTables['carts']>;
+export type LineRow = Selectable<CartTables['cart_lines']>;
+
+export const insertCart = (
+  trx: Trx,
+  row: Omit<CartRow, 'created_at' | 'updated_at' | 'status' | 'order_id'>,
+) =>
+  trx
+    .insertInto('carts')
+    .values({ ...row, status: 'active', order_id: null })
+    .returningAll()
+    .executeTakeFirstOrThrow();
+
+/** The cart, locked for the rest of the transaction so concurrent line changes apply one after another. */
+export const lockCart = (trx: Trx, tenantId: string, id: string): Promise<CartRow | undefined> =>
+  trx
+    .selectFrom('carts')
+    .selectAll()
+    .where('tenant_id', '=', tenantId)
+    .where('id', '=', id)
+    .forUpdate()
+    .executeTakeFirst();
+
+export const findCart = (trx: Trx, tenantId: string, id: string): Promise<CartRow | undefined> =>
+  trx
+    .selectFrom('carts')
+    .selectAll()
+    .where('tenant_id', '=', tenantId)
+    .where('id', '=', id)
+    .executeTakeFirst();
+
+export const findLines = (trx: Trx, tenantId: string, cartId: string): Promise<LineRow[]> =>
+  trx
+    .selectFrom('cart_lines')
+    .selectAll()
+    .where('tenant_id', '=', tenantId)
+    .where('cart_id', '=', cartId)
+    .orderBy('created_at')
+    .orderBy('id')
+    .execute();
+
+export const updateCart = (
+  trx: Trx,
+  tenantId: string,
+  id: string,
+  fields: Partial<Pick<CartRow, 'status' | 'order_id' | 'updated_at' | 'expires_at'>>,
+) =>
+  trx
+    .updateTable('carts')
+    .set(fields)
+    .where('tenant_id', '=', tenantId)
+    .where('id', '=', id)
+    .returningAll()
+    .executeTakeFirstOrThrow();
+
+export const insertLine = async (trx: Trx, row: Omit<LineRow, 'created_at'>): Promise<void> => {
+  await trx.insertInto('cart_lines').values(row).execute();
+};
+
+export const updateLine = async (
+  trx: Trx,
+  tenantId: string,
+  id: string,
+  fields: Partial<Pick<LineRow, 'quantity' | 'unit_amount' | 'name' | 'sku'>>,
+): Promise<void> => {
+  await trx
+    .updateTable('cart_lines')
+    .set(fields)
+    .where('tenant_id', '=', tenantId)
+    .where('id', '=', id)
+    .execute();
+};
+
+export const deleteLine = async (trx: Trx, tenantId: string, id: string): Promise<void> => {
+  await trx.deleteFrom('cart_lines').where('tenant_id', '=', tenantId).where('id', '=', id).execute();
+};
