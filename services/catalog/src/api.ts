@@ -88,6 +88,17 @@ export const catalogRoutes = (products: Products, categories: Categories) => (ro
       );
       return { products: result.items.map(productMessage), nextCursor: result.nextCursor };
     },
+    getVariants: async ({ tenantId, variantIds }) => ({
+      variants: (await products.sellableVariants(tenantId, variantIds)).map((v) => ({
+        id: v.id,
+        productId: v.product_id,
+        productName: v.product_name,
+        productStatus: v.product_status,
+        sku: v.sku,
+        options: v.options,
+        prices: v.prices.map((p) => ({ currency: p.currency, amount: BigInt(p.amount) })),
+      })),
+    }),
     importProducts: async ({ tenantId, products: inputs }) => ({
       created: await products.importMany(tenantId, inputs.map(productInput)),
     }),

@@ -202,6 +202,12 @@ export const createProducts = (db: Db) => {
       return doc;
     },
 
+    /** Variants with their product's name and status, for selling them. Unknown ids are left out. */
+    sellableVariants: (tenantId: string, ids: string[]) =>
+      db.tenant(tenantId, (trx) =>
+        store.findSellableVariants(trx, tenantId, [...new Set(ids)].slice(0, 500)),
+      ),
+
     list: async (tenantId: string, filter: ProductFilter, limit: number, cursor: string) => {
       const after = cursor ? decodeCursor(cursor) : undefined;
       const docs = await db.tenant(tenantId, (trx) =>

@@ -173,6 +173,27 @@ export const insertVariants = async (trx: Trx, rows: VariantRow[]): Promise<void
     .execute();
 };
 
+export interface SellableVariantRow extends VariantRow {
+  product_name: string;
+  product_status: ProductStatus;
+}
+
+export const findSellableVariants = (
+  trx: Trx,
+  tenantId: string,
+  ids: string[],
+): Promise<SellableVariantRow[]> =>
+  ids.length === 0
+    ? Promise.resolve([])
+    : trx
+        .selectFrom('variants as v')
+        .innerJoin('products as p', 'p.id', 'v.product_id')
+        .selectAll('v')
+        .select(['p.name as product_name', 'p.status as product_status'])
+        .where('v.tenant_id', '=', tenantId)
+        .where('v.id', 'in', ids)
+        .execute();
+
 export const replaceVariant = async (trx: Trx, row: VariantRow): Promise<void> => {
   await trx
     .updateTable('variants')

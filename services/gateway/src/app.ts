@@ -14,6 +14,8 @@ import Fastify, {
 } from 'fastify';
 import { validationError, toProblem } from './problems.ts';
 import { ApiKey, Tenant } from './schemas/accounts.ts';
+import { Cart } from './schemas/carts.ts';
+import { Order } from './schemas/orders.ts';
 import { Category } from './schemas/categories.ts';
 import { ProblemSchema } from './schemas/common.ts';
 import { Product } from './schemas/products.ts';
@@ -65,11 +67,14 @@ const asAppError = (
   );
 };
 
-export const sendProblem = (reply: FastifyReply, error: AppError): FastifyReply =>
-  reply
+export const sendProblem = (reply: FastifyReply, error: AppError): FastifyReply => {
+  const retryAfter = error.extensions.retry_after;
+  if (retryAfter !== undefined) void reply.header('retry-after', String(retryAfter));
+  return reply
     .code(error.status)
     .type('application/problem+json')
     .send(JSON.stringify(toProblem(error, reply.request.id)));
+};
 
 export interface AppOptions {
   log: Logger;
@@ -104,7 +109,7 @@ export const createApp = async ({ log, version, readiness }: AppOptions): Promis
     (httpPart === 'body' ? bodies : queries).compile(schema as object),
   );
 
-  for (const schema of [ProblemSchema, Product, Category, ApiKey, Tenant]) app.addSchema(schema);
+  for (const schema of [ProblemSchema, Product, Category, ApiKey, Tenant, Cart, Order]) app.addSchema(schema);
 
   app.addHook('onRequest', (request, reply, done) => {
     void reply.header('x-request-id', request.id);
@@ -161,6 +166,13 @@ export const createApp = async ({ log, version, readiness }: AppOptions): Promis
         { name: 'Products', description: 'Products, their options, variants and prices.' },
         { name: 'Categories', description: 'Categories that group products.' },
         { name: 'API keys', description: 'The keys of the calling tenant.' },
+        { name: 'Inventory', description: 'Locations, stock levels and the stock ledger.' },
+        { name: 'Carts', description: 'Shopping carts and checkout, for storefronts.' },
+        {
+          name: 'Orders',
+          description: 'Orders after checkout: fulfilments, cancellations, refunds, returns.',
+        },
+        { name: 'Payments', description: 'Payment intents behind orders.' },
         { name: 'Tenants', description: 'Merchants on the platform (operator keys only).' },
       ],
       components: {

@@ -67,7 +67,7 @@ export const authenticate =
       throw new AppError(
         'publishable_key_read_only',
         403,
-        'Publishable keys can only read the storefront catalog. Use a secret key, from your server.',
+        'Publishable keys are for storefronts: catalog reads, carts and checkout. Use a secret key, from your server.',
       );
     }
     request.principal = {

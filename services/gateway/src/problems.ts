@@ -3,6 +3,7 @@ import type { ErrorObject } from 'ajv';
 
 /** An RFC 9457 problem document with our stable `code` and the request id. */
 export interface Problem {
+  [extension: string]: unknown;
   type: string;
   title: string;
   status: number;
@@ -31,6 +32,7 @@ const TITLES: Record<number, string> = {
 export const problemType = (code: string): string => `urn:bazaar:problem:${code}`;
 
 export const toProblem = (error: AppError, requestId: string): Problem => ({
+  ...error.extensions,
   type: problemType(error.code),
   title: TITLES[error.status] ?? 'Error',
   status: error.status,

@@ -70,7 +70,10 @@ const ERROR_DESCRIPTIONS: Record<number, string> = {
   401: 'The API key is missing, unknown or revoked.',
   403: 'The key may not do this.',
   404: 'No such resource for this tenant.',
-  409: 'The change conflicts with existing data (a slug or SKU already in use).',
+  402: 'The payment failed; the problem says why, in words a customer can read.',
+  409: 'The request conflicts with the state of the resource; the code says how.',
+  422: 'The request is well-formed but cannot be applied (an Idempotency-Key reused for another request).',
+  503: 'A service this needs is unavailable; retry after the Retry-After seconds.',
 };
 
 /** The error responses of an operation, all problem documents. */
