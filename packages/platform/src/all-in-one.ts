@@ -1,38 +1,33 @@
 import type { AddressInfo } from 'node:net';
-import { AccountsService } from '@bazaar/contracts/accounts';
-import { CatalogService } from '@bazaar/contracts/catalog';
-import { accountsService } from '@bazaar/accounts';
-import { catalogService } from '@bazaar/catalog';
-import { createGateway, type App } from '@bazaar/gateway';
+import { createClients, type Clients } from '@bazaar/contracts/clients';
+import { createGateway, gatewayMigrations, type App } from '@bazaar/gateway';
 import {
   createMemoryBus,
   createOutboxRelay,
+  deferredTransport,
   inMemoryTransport,
-  serviceClient,
-  type Client,
   type Database,
   type Logger,
   type OutboxRelay,
   type RunningService,
-  type ServiceModule,
 } from '@bazaar/kit';
 import type { PlatformConfig } from './config.ts';
 import { openServiceDatabase, startPostgres } from './databases.ts';
+import { SERVICES } from './services.ts';
 import { VERSION } from './version.ts';
-
-// Each service is typed by its own tables; the runtime handles them all alike.
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-type AnyModule = ServiceModule<any>;
-const MODULES: AnyModule[] = [accountsService, catalogService];
 
 export interface Platform {
   /** The gateway's base URL. */
   url: string;
   gateway: App;
-  accounts: Client<typeof AccountsService>;
-  catalog: Client<typeof CatalogService>;
+  clients: Clients;
+  accounts: Clients['accounts'];
+  catalog: Clients['catalog'];
+  inventory: Clients['inventory'];
   relays: OutboxRelay[];
   postgresUrl: string;
+  /** Shuts the embedded PostgreSQL down without waiting, for an exit that cannot wait. */
+  killPostgres(): void;
   /** Each service's database name. */
   databases: Record<string, string>;
   stop(): Promise<void>;
@@ -52,35 +47,46 @@ export const startAllInOne = async (config: PlatformConfig, log: Logger): Promis
 
   const stop = async () => {
     await gateway?.close();
+    for (const service of [...running].reverse()) await service.stop?.();
     for (const relay of relays) await relay.stop();
-    for (const service of running) await service.stop?.();
     for (const db of databases) await db.close();
     await postgres.stop();
   };
 
   try {
     const bus = createMemoryBus(log);
-    for (const module of MODULES) {
+    const rpc = deferredTransport();
+    const clients = createClients(rpc.transport);
+    for (const module of SERVICES) {
       const serviceLog = log.child({ service: module.name });
       const db = await openServiceDatabase(postgres.url, config, module as never, serviceLog);
       databases.push(db);
       names[module.name] = db.name;
-      running.push(module.create({ db, bus, log: serviceLog }));
+      running.push(module.create({ db, bus, log: serviceLog, clients }));
       relays.push(createOutboxRelay(db.pool, bus, module.name, serviceLog));
     }
-    const transport = inMemoryTransport((router) => {
-      for (const service of running) service.routes(router);
-    }, log);
-    const accounts = serviceClient(AccountsService, transport);
-    const catalog = serviceClient(CatalogService, transport);
+    rpc.connect(
+      inMemoryTransport((router) => {
+        for (const service of running) service.routes(router);
+      }, log),
+    );
+    const gatewayLog = log.child({ service: 'gateway' });
+    const gatewayDb = await openServiceDatabase(
+      postgres.url,
+      config,
+      { name: 'gateway', migrations: gatewayMigrations },
+      gatewayLog,
+    );
+    databases.push(gatewayDb);
+    names.gateway = gatewayDb.name;
 
     for (const service of running) await service.start?.();
     for (const relay of relays) await relay.start();
 
     gateway = await createGateway({
-      accounts,
-      catalog,
-      log: log.child({ service: 'gateway' }),
+      clients,
+      db: gatewayDb,
+      log: gatewayLog,
       version: VERSION,
       readiness: databases.map((db) => ({ name: `database:${db.name}`, check: () => db.ping() })),
     });
@@ -90,10 +96,13 @@ export const startAllInOne = async (config: PlatformConfig, log: Logger): Promis
     return {
       url: `http://${host}:${address.port}`,
       gateway,
-      accounts,
-      catalog,
+      clients,
+      accounts: clients.accounts,
+      catalog: clients.catalog,
+      inventory: clients.inventory,
       relays,
       postgresUrl: postgres.url,
+      killPostgres: () => postgres.kill(),
       databases: names,
       stop,
     };

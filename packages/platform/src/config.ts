@@ -1,7 +1,15 @@
 import { resolve } from 'node:path';
 import { Settings } from '@bazaar/kit';
 
-export const SERVICE_NAMES = ['accounts', 'catalog'] as const;
+export const SERVICE_NAMES = [
+  'accounts',
+  'catalog',
+  'inventory',
+  'payments',
+  'cart',
+  'orders',
+  'gateway',
+] as const;
 export type ServiceName = (typeof SERVICE_NAMES)[number];
 
 export interface PlatformConfig {

@@ -16,6 +16,9 @@ export interface Credentials {
     /** How many demo products are in; seeding resumes from here. */
     seeded_products: number;
     seeded: boolean;
+    /** Stock is received page by page; this is the last page done. */
+    stock_cursor?: string;
+    stocked?: boolean;
   };
 }
 

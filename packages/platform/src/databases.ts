@@ -10,7 +10,7 @@ export interface ServiceDatabaseSpec {
 /** The PostgreSQL to use: the configured server, or the embedded one. */
 export const startPostgres = async (config: PlatformConfig, log: Logger): Promise<RunningPostgres> =>
   config.databaseUrl
-    ? { url: config.databaseUrl, stop: () => Promise.resolve() }
+    ? { url: config.databaseUrl, stop: () => Promise.resolve(), kill: () => undefined }
     : startEmbeddedPostgres(config.dataDir, config.embeddedPostgresPort, log);
 
 /** Each service's own database, created if missing and migrated. */

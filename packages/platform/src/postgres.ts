@@ -15,6 +15,8 @@ export interface RunningPostgres {
   /** A URL of the server (database `postgres`); service databases are made from it. */
   url: string;
   stop(): Promise<void>;
+  /** Asks the server to shut down without waiting for it: for when this process must exit now. */
+  kill(): void;
 }
 
 const portIsFree = (port: number): Promise<boolean> =>
@@ -182,6 +184,9 @@ export const startEmbeddedPostgres = async (
       child.kill('SIGINT');
       await exited;
       log.info('embedded PostgreSQL stopped');
+    },
+    kill: () => {
+      if (child.exitCode === null) child.kill('SIGINT');
     },
   };
 };

@@ -1,15 +1,13 @@
-import { AccountsService } from '@bazaar/contracts/accounts';
-import { CatalogService } from '@bazaar/contracts/catalog';
-import { createGateway } from '@bazaar/gateway';
-import { createLogger, inMemoryTransport, serviceClient, stopOnSignals, type Logger } from '@bazaar/kit';
-import { accountsService } from '@bazaar/accounts';
-import { catalogService } from '@bazaar/catalog';
+import { createClients } from '@bazaar/contracts/clients';
+import { createGateway, gatewayMigrations } from '@bazaar/gateway';
+import { createLogger, inMemoryTransport, stopOnSignals, type Database, type Logger } from '@bazaar/kit';
 import { startAllInOne, type Platform } from '../all-in-one.ts';
 import { loadConfig, type PlatformConfig } from '../config.ts';
 import { openServiceDatabase, startPostgres } from '../databases.ts';
 import { ensureOperatorKey } from '../operator.ts';
 import { announceRunning, clearRunning, findRunning } from '../runtime.ts';
 import { ensureDemoTenant } from '../seed/seed.ts';
+import { SERVICES } from '../services.ts';
 import { VERSION } from '../version.ts';
 
 const out = (line = '') => process.stdout.write(`${line}\n`);
@@ -91,14 +89,19 @@ export const startCommand = async (): Promise<number> => {
       `Bazaar is already running on ${config.dataDir} (pid ${running.pid}, ${running.gateway_url}). Stop it first, or set BAZAAR_DATA_DIR to another directory.`,
     );
   }
-  const platform = await startAllInOne(config, log).catch((error: unknown) => {
-    throw explain(error, config);
-  });
+  // Signals are handled from the first moment: a Ctrl-C during start-up waits for it, then stops.
+  const starting = startAllInOne(config, log);
+  const started: { platform?: Platform } = {};
   const stop = async () => {
-    await platform.stop();
+    const platform = await starting.catch(() => undefined);
+    await platform?.stop();
     await clearRunning(config.dataDir);
   };
-  stopOnSignals(stop, log);
+  stopOnSignals(stop, log, () => started.platform?.killPostgres());
+  const platform = await starting.catch((error: unknown) => {
+    throw explain(error, config);
+  });
+  started.platform = platform;
   try {
     await announceRunning(config.dataDir, { postgres_url: platform.postgresUrl, gateway_url: platform.url });
     const operator = await ensureOperatorKey(platform.accounts, config.dataDir);
@@ -123,7 +126,7 @@ export const migrateCommand = async (): Promise<number> => {
     log,
   );
   try {
-    for (const module of [accountsService, catalogService]) {
+    for (const module of [...SERVICES, { name: 'gateway' as const, migrations: gatewayMigrations }]) {
       const db = await openServiceDatabase(
         postgres.url,
         config,
@@ -164,10 +167,10 @@ export const tenantsCreateCommand = async (name: string): Promise<number> =>
 /** The OpenAPI document, from the route schemas alone: no database is needed. */
 export const openapiCommand = async (): Promise<number> => {
   const log = createLogger({ level: 'silent' });
-  const transport = inMemoryTransport(() => undefined, log);
   const gateway = await createGateway({
-    accounts: serviceClient(AccountsService, transport),
-    catalog: serviceClient(CatalogService, transport),
+    clients: createClients(inMemoryTransport(() => undefined, log)),
+    // Only the routes are read: nothing is called.
+    db: undefined as unknown as Database<never>,
     log,
     version: VERSION,
     readiness: [],

@@ -1,5 +1,6 @@
 import type { AccountsService } from '@bazaar/contracts/accounts';
 import type { CatalogService } from '@bazaar/contracts/catalog';
+import type { InventoryService } from '@bazaar/contracts/inventory';
 import { AppError, type Client } from '@bazaar/kit';
 import { readCredentials, writeCredentials, type Credentials } from '../credentials.ts';
 import { demoCategories, demoProducts } from './demo-catalog.ts';
@@ -7,6 +8,7 @@ import { demoCategories, demoProducts } from './demo-catalog.ts';
 export interface SeedClients {
   accounts: Client<typeof AccountsService>;
   catalog: Client<typeof CatalogService>;
+  inventory: Client<typeof InventoryService>;
 }
 
 const BATCH = 250;
@@ -62,6 +64,40 @@ export const seedCatalog = async (
   }
 };
 
+export const DEMO_STOCK_PER_VARIANT = 100;
+
+/** Receives `perVariant` units of every variant into the tenant's main warehouse, a page of products at a time. */
+export const seedStock = async (
+  clients: SeedClients,
+  tenantId: string,
+  perVariant: number,
+  from: string,
+  progress: (cursor: string) => Promise<void> | void,
+): Promise<void> => {
+  const { locations } = await clients.inventory.listLocations({ tenantId, limit: 100 });
+  const location =
+    locations.find((l) => l.code === 'MAIN') ??
+    (await clients.inventory.createLocation({ tenantId, name: 'Main warehouse', code: 'MAIN' })).location!;
+  let cursor = from;
+  do {
+    const page = await clients.catalog.listProducts({ tenantId, limit: 100, cursor });
+    const lines = page.products.flatMap((p) =>
+      p.variants.map((v) => ({ variantId: v.id, quantity: BigInt(perVariant) })),
+    );
+    if (lines.length > 0) {
+      await clients.inventory.receiveStock({
+        tenantId,
+        locationId: location.id,
+        lines,
+        note: 'Opening stock',
+        actor: 'seed',
+      });
+    }
+    cursor = page.nextCursor;
+    if (cursor) await progress(cursor);
+  } while (cursor);
+};
+
 /**
  * Makes sure the demo tenant exists with its full catalog. Safe to run again: it resumes a seeding
  * that was interrupted and does nothing once the catalog is complete.
@@ -108,6 +144,22 @@ export const ensureDemoTenant = async (
       },
     );
     current.seeded = true;
+    await writeCredentials(dataDir, { ...(await readCredentials(dataDir)), demo: current });
+  }
+  if (!demo.stocked) {
+    const current = demo;
+    report(`Receiving ${DEMO_STOCK_PER_VARIANT} units of every demo variant into the main warehouse…`);
+    await seedStock(
+      clients,
+      current.tenant_id,
+      DEMO_STOCK_PER_VARIANT,
+      current.stock_cursor ?? '',
+      async (cursor) => {
+        current.stock_cursor = cursor;
+        await writeCredentials(dataDir, { ...(await readCredentials(dataDir)), demo: current });
+      },
+    );
+    current.stocked = true;
     await writeCredentials(dataDir, { ...(await readCredentials(dataDir)), demo: current });
   }
   return demo;
