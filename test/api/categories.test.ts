@@ -87,6 +87,7 @@ describe('the edge', () => {
     expect((await t.call('GET', '/healthz')).body).toEqual({ status: 'ok' });
     const ready = await t.call('GET', '/readyz');
     expect(ready.status).toBe(200);
-    expect(Object.values(ready.body.checks)).toEqual(['ok', 'ok']);
+    expect(Object.keys(ready.body.checks)).toHaveLength(7);
+    expect(new Set(Object.values(ready.body.checks))).toEqual(new Set(['ok']));
   });
 });

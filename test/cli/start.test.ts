@@ -159,7 +159,9 @@ describe('bazaar with DATABASE_URL', () => {
       [`${prefix}%`],
     );
     await client.end();
-    expect(rows.map((r) => r.datname).sort()).toEqual([`${prefix}accounts`, `${prefix}catalog`]);
+    expect(rows.map((r) => r.datname).sort()).toEqual(
+      ['accounts', 'cart', 'catalog', 'gateway', 'inventory', 'orders', 'payments'].map((name) => `${prefix}${name}`),
+    );
   });
 });
 

@@ -18,10 +18,10 @@ export interface TestPlatform {
   platform: Platform;
   url: string;
   /** Calls the public API with `key` (or none). */
-  call(method: string, path: string, key?: string, body?: unknown): Promise<Response<Json>>;
+  call: (method: string, path: string, key?: string, body?: unknown) => Promise<Response<Json>>;
   /** A fresh tenant with its keys. */
-  tenant(name?: string): Promise<{ id: string; secret: string; publishable: string }>;
-  stop(): Promise<void>;
+  tenant: (name?: string) => Promise<{ id: string; secret: string; publishable: string }>;
+  stop: () => Promise<void>;
 }
 
 /** The whole platform, all-in-one, on the test run's PostgreSQL with databases of its own. */
