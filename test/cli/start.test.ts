@@ -160,7 +160,9 @@ describe('bazaar with DATABASE_URL', () => {
     );
     await client.end();
     expect(rows.map((r) => r.datname).sort()).toEqual(
-      ['accounts', 'cart', 'catalog', 'gateway', 'inventory', 'orders', 'payments'].map((name) => `${prefix}${name}`),
+      ['accounts', 'cart', 'catalog', 'gateway', 'inventory', 'orders', 'payments'].map(
+        (name) => `${prefix}${name}`,
+      ),
     );
   });
 });

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { inServiceDatabase } from '../support/database.ts';
 import { startTestPlatform, type TestPlatform } from '../support/platform.ts';
 import { stockedProduct } from '../support/shop.ts';
 
@@ -99,5 +100,25 @@ describe('carts', () => {
       (await t.call('POST', `/v1/carts/${id}/lines`, other.secret, { variant_id: variants[0], quantity: 1 }))
         .status,
     ).toBe(404);
+  });
+
+  it('expires when abandoned: it can be read but no longer changed or checked out', async () => {
+    const id = (await t.call('POST', '/v1/carts', pk, { currency: 'USD' })).body.id;
+    await t.call('POST', `/v1/carts/${id}/lines`, pk, { variant_id: variants[0], quantity: 1 });
+    await inServiceDatabase(
+      t.platform,
+      'cart',
+      `update carts set expires_at = now() - interval '1 minute' where id = $1`,
+      [id],
+    );
+    expect((await t.call('GET', `/v1/carts/${id}`, pk)).body.status).toBe('expired');
+    const add = await t.call('POST', `/v1/carts/${id}/lines`, pk, { variant_id: variants[0], quantity: 1 });
+    expect([add.status, add.body.code]).toEqual([409, 'cart_expired']);
+    const checkout = await t.call('POST', `/v1/carts/${id}/checkout`, pk, {
+      email: 'ada@example.com',
+      shipping_address: { name: 'A', line1: 'B', city: 'C', postal_code: 'D', country: 'GB' },
+      payment: { method: 'card', card_number: '4242424242424242' },
+    });
+    expect([checkout.status, checkout.body.code]).toEqual([409, 'cart_expired']);
   });
 });

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { inServiceDatabase } from '../support/database.ts';
 import { startTestPlatform, type TestPlatform } from '../support/platform.ts';
 import { CARDS, cartWith, checkout, stockedProduct, stockOf } from '../support/shop.ts';
 
@@ -54,6 +55,31 @@ describe('checkout', () => {
 
     const again = await checkout(t.call, pk, cartId);
     expect([again.status, again.body.code]).toEqual([409, 'cart_checked_out']);
+
+    // Every change announced itself through the services' outboxes.
+    await Promise.all(t.platform.relays.map((relay) => relay.flush()));
+    const orderEvents = await inServiceDatabase<{ type: string }>(
+      t.platform,
+      'orders',
+      `select type from outbox where data->>'id' = $1 order by seq`,
+      [order.id],
+    );
+    expect(orderEvents.map((e) => e.type)).toEqual(['order.created', 'order.placed', 'order.paid']);
+    const paymentEvents = await inServiceDatabase<{ type: string }>(
+      t.platform,
+      'payments',
+      `select type from outbox order by seq`,
+    );
+    expect(paymentEvents.map((e) => e.type)).toEqual(
+      expect.arrayContaining(['payment.authorized', 'payment.captured']),
+    );
+    const cartEvents = await inServiceDatabase<{ type: string }>(
+      t.platform,
+      'cart',
+      `select type from outbox where data->>'id' = $1 and type = 'cart.checked_out'`,
+      [cartId],
+    );
+    expect(cartEvents).toHaveLength(1);
   });
 
   it('places no order for a declined card and releases its stock', async () => {
