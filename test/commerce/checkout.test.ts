@@ -110,7 +110,9 @@ describe('checkout', () => {
     const cartId = await cartWith(t.call, pk, [[variants[0]!, 1]]);
     await t.call('PATCH', `/v1/products/${product.id}`, sk, {
       variants: product.variants.map((v: { id: string; sku: string; options: object }) => ({
-        ...v,
+        id: v.id,
+        sku: v.sku,
+        options: v.options,
         prices: [{ currency: 'USD', amount: 1200 }],
       })),
     });

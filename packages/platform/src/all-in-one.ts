@@ -86,6 +86,7 @@ export const startAllInOne = async (config: PlatformConfig, log: Logger): Promis
     gateway = await createGateway({
       clients,
       db: gatewayDb,
+      bus,
       log: gatewayLog,
       version: VERSION,
       readiness: databases.map((db) => ({ name: `database:${db.name}`, check: () => db.ping() })),

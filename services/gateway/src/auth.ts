@@ -1,5 +1,6 @@
 import type { AccountsService } from '@bazaar/contracts/accounts';
 import { AppError, type Client } from '@bazaar/kit';
+import type { AuthCache } from './auth-cache.ts';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 
 /**
@@ -35,7 +36,7 @@ const bearer = (request: FastifyRequest): string | undefined => {
 };
 
 export const authenticate =
-  (accounts: Client<typeof AccountsService>) =>
+  (accounts: Client<typeof AccountsService>, cache: AuthCache) =>
   async (request: FastifyRequest, reply: FastifyReply): Promise<void> => {
     // Everything under /v1 needs a key unless its route says otherwise; the docs and probes do not.
     const url = request.routeOptions.url;
@@ -47,7 +48,12 @@ export const authenticate =
       void reply.header('www-authenticate', 'Bearer');
       throw new AppError('missing_api_key', 401, 'Send an API key: Authorization: Bearer <key>.');
     }
-    const { principal, key } = await accounts.authenticate({ secret });
+    let known = cache.get(secret);
+    if (!known) {
+      known = await accounts.authenticate({ secret });
+      cache.set(secret, known);
+    }
+    const { principal, key } = known;
     if (principal === 'operator') {
       if (access !== 'operator') {
         throw new AppError(
@@ -87,3 +93,7 @@ export const tenantOf = (request: FastifyRequest): string => {
 };
 
 export const isStorefront = (request: FastifyRequest): boolean => request.principal?.kind === 'publishable';
+
+const MUTATIONS = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
+
+export const isMutation = (request: FastifyRequest): boolean => MUTATIONS.has(request.method);

@@ -1,6 +1,13 @@
 import { createClients } from '@bazaar/contracts/clients';
 import { createGateway, gatewayMigrations } from '@bazaar/gateway';
-import { createLogger, inMemoryTransport, stopOnSignals, type Database, type Logger } from '@bazaar/kit';
+import {
+  createLogger,
+  createMemoryBus,
+  inMemoryTransport,
+  stopOnSignals,
+  type Database,
+  type Logger,
+} from '@bazaar/kit';
 import { startAllInOne, type Platform } from '../all-in-one.ts';
 import { loadConfig, type PlatformConfig } from '../config.ts';
 import { openServiceDatabase, startPostgres } from '../databases.ts';
@@ -169,6 +176,7 @@ export const openapiCommand = async (): Promise<number> => {
   const log = createLogger({ level: 'silent' });
   const gateway = await createGateway({
     clients: createClients(inMemoryTransport(() => undefined, log)),
+    bus: createMemoryBus(log),
     // Only the routes are read: nothing is called.
     db: undefined as unknown as Database<never>,
     log,

@@ -2,6 +2,7 @@ import type { AccountsService } from '@bazaar/contracts/accounts';
 import type { Client } from '@bazaar/kit';
 import { Type } from 'typebox';
 import type { App } from '../app.ts';
+import type { AuthCache } from '../auth-cache.ts';
 import { tenantOf } from '../auth.ts';
 import { list, presentApiKey, presentTenant } from '../present.ts';
 import {
@@ -18,7 +19,7 @@ import { errorResponses, IdParams, PageQuery } from '../schemas/common.ts';
 type Accounts = Client<typeof AccountsService>;
 const Page = Type.Object(PageQuery, { additionalProperties: false });
 
-export const apiKeyRoutes = (app: App, accounts: Accounts): void => {
+export const apiKeyRoutes = (app: App, accounts: Accounts, auth: AuthCache): void => {
   const tags = ['API keys'];
   app.get(
     '/v1/api-keys',
@@ -81,6 +82,8 @@ export const apiKeyRoutes = (app: App, accounts: Accounts): void => {
     },
     async (request) => {
       const { key } = await accounts.revokeApiKey({ tenantId: tenantOf(request), keyId: request.params.id });
+      // Refused from the very next request through this gateway; other gateways hear the event.
+      auth.forgetKey(request.params.id);
       return presentApiKey(key);
     },
   );

@@ -4,6 +4,8 @@ import { Type } from 'typebox';
 import type { App } from '../app.ts';
 import { tenantOf } from '../auth.ts';
 import { list, presentCategory } from '../present.ts';
+import type { ReadCache } from '../read-cache.ts';
+import { cachedRead } from '../reads.ts';
 import { Category, CategoryCreate, CategoryList, CategoryUpdate } from '../schemas/categories.ts';
 import { errorResponses, IdOrSlugParams, PageQuery } from '../schemas/common.ts';
 
@@ -16,7 +18,7 @@ const Deleted = Type.Object({
 });
 const tags = ['Categories'];
 
-export const categoryRoutes = (app: App, catalog: Catalog): void => {
+export const categoryRoutes = (app: App, catalog: Catalog, cache: ReadCache): void => {
   app.get(
     '/v1/categories',
     {
@@ -29,13 +31,15 @@ export const categoryRoutes = (app: App, catalog: Catalog): void => {
         response: { 200: CategoryList, ...errorResponses(400, 401) },
       },
     },
-    async (request) => {
-      const result = await catalog.listCategories({
-        tenantId: tenantOf(request),
-        limit: request.query.limit ?? 20,
-        cursor: request.query.cursor ?? '',
+    async (request, reply) => {
+      await cachedRead(request, reply, cache, async () => {
+        const result = await catalog.listCategories({
+          tenantId: tenantOf(request),
+          limit: request.query.limit ?? 20,
+          cursor: request.query.cursor ?? '',
+        });
+        return { payload: list(result.categories.map(presentCategory), result.nextCursor), complete: true };
       });
-      return list(result.categories.map(presentCategory), result.nextCursor);
     },
   );
 
@@ -52,12 +56,14 @@ export const categoryRoutes = (app: App, catalog: Catalog): void => {
         response: { 200: Category, ...errorResponses(401, 404) },
       },
     },
-    async (request) => {
-      const { category } = await catalog.getCategory({
-        tenantId: tenantOf(request),
-        idOrSlug: request.params.id,
+    async (request, reply) => {
+      await cachedRead(request, reply, cache, async () => {
+        const { category } = await catalog.getCategory({
+          tenantId: tenantOf(request),
+          idOrSlug: request.params.id,
+        });
+        return { payload: presentCategory(category!), complete: true };
       });
-      return presentCategory(category!);
     },
   );
 

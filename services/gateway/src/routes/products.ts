@@ -1,15 +1,17 @@
 import { create } from '@bufbuild/protobuf';
 import type { MessageInitShape } from '@bufbuild/protobuf';
-import { ProductPatchSchema, type CatalogService, type ProductInputSchema } from '@bazaar/contracts/catalog';
-import { notFound, type Client } from '@bazaar/kit';
+import type { Clients } from '@bazaar/contracts/clients';
+import { ProductPatchSchema, type ProductInputSchema } from '@bazaar/contracts/catalog';
+import { notFound } from '@bazaar/kit';
 import { Type } from 'typebox';
 import type { App } from '../app.ts';
 import { isStorefront, tenantOf } from '../auth.ts';
 import { list, presentProduct } from '../present.ts';
+import type { ReadCache } from '../read-cache.ts';
+import { cachedRead, withAvailability } from '../reads.ts';
 import { errorResponses, IdOrSlugParams } from '../schemas/common.ts';
 import { Product, ProductCreate, ProductList, ProductListQuery, ProductUpdate } from '../schemas/products.ts';
 
-type Catalog = Client<typeof CatalogService>;
 type VariantBody = NonNullable<ProductCreate['variants']>[number];
 
 const variantInput = (v: VariantBody) => ({
@@ -36,7 +38,10 @@ const Deleted = Type.Object({
 });
 const tags = ['Products'];
 
-export const productRoutes = (app: App, catalog: Catalog): void => {
+export const productRoutes = (app: App, { catalog, inventory }: Clients, cache: ReadCache): void => {
+  const present = async (tenantId: string, products: Parameters<typeof presentProduct>[0][]) =>
+    withAvailability(inventory, tenantId, products.map(presentProduct));
+
   app.get(
     '/v1/products',
     {
@@ -50,17 +55,21 @@ export const productRoutes = (app: App, catalog: Catalog): void => {
         response: { 200: ProductList, ...errorResponses(400, 401) },
       },
     },
-    async (request) => {
-      const q = request.query;
-      const result = await catalog.listProducts({
-        tenantId: tenantOf(request),
-        limit: q.limit ?? 20,
-        cursor: q.cursor ?? '',
-        categoryId: q.category_id,
-        status: isStorefront(request) ? 'active' : q.status,
-        updatedSince: q.updated_since,
+    async (request, reply) => {
+      await cachedRead(request, reply, cache, async () => {
+        const q = request.query;
+        const tenantId = tenantOf(request);
+        const result = await catalog.listProducts({
+          tenantId,
+          limit: q.limit ?? 20,
+          cursor: q.cursor ?? '',
+          categoryId: q.category_id,
+          status: isStorefront(request) ? 'active' : q.status,
+          updatedSince: q.updated_since,
+        });
+        const { products, complete } = await present(tenantId, result.products);
+        return { payload: list(products, result.nextCursor), complete };
       });
-      return list(result.products.map(presentProduct), result.nextCursor);
     },
   );
 
@@ -77,14 +86,16 @@ export const productRoutes = (app: App, catalog: Catalog): void => {
         response: { 200: Product, ...errorResponses(401, 404) },
       },
     },
-    async (request) => {
-      const { product } = await catalog.getProduct({
-        tenantId: tenantOf(request),
-        idOrSlug: request.params.id,
+    async (request, reply) => {
+      await cachedRead(request, reply, cache, async () => {
+        const tenantId = tenantOf(request);
+        const { product } = await catalog.getProduct({ tenantId, idOrSlug: request.params.id });
+        if (!product || (isStorefront(request) && product.status !== 'active')) {
+          throw notFound('product', request.params.id);
+        }
+        const { products, complete } = await present(tenantId, [product]);
+        return { payload: products[0], complete };
       });
-      if (!product || (isStorefront(request) && product.status !== 'active'))
-        throw notFound('product', request.params.id);
-      return presentProduct(product);
     },
   );
 
@@ -100,11 +111,9 @@ export const productRoutes = (app: App, catalog: Catalog): void => {
       },
     },
     async (request, reply) => {
-      const { product } = await catalog.createProduct({
-        tenantId: tenantOf(request),
-        product: productInput(request.body),
-      });
-      return reply.code(201).send(presentProduct(product!));
+      const tenantId = tenantOf(request);
+      const { product } = await catalog.createProduct({ tenantId, product: productInput(request.body) });
+      return reply.code(201).send((await present(tenantId, [product!])).products[0]!);
     },
   );
 
@@ -135,12 +144,9 @@ export const productRoutes = (app: App, catalog: Catalog): void => {
         setVariants: b.variants !== undefined,
         variants: (b.variants ?? []).map(variantInput),
       });
-      const { product } = await catalog.updateProduct({
-        tenantId: tenantOf(request),
-        productId: request.params.id,
-        patch,
-      });
-      return presentProduct(product!);
+      const tenantId = tenantOf(request);
+      const { product } = await catalog.updateProduct({ tenantId, productId: request.params.id, patch });
+      return (await present(tenantId, [product!])).products[0]!;
     },
   );
 

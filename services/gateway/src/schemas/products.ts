@@ -1,5 +1,5 @@
 import { Type, type Static } from 'typebox';
-import { Cursor, Limit, ListOf, Timestamp } from './common.ts';
+import { Cursor, Limit, ListOf, Nullable, Timestamp } from './common.ts';
 
 const Price = Type.Object(
   {
@@ -113,6 +113,9 @@ export const Product = Type.Object(
         sku: Type.String(),
         options: VariantOptions,
         prices: Type.Array(Type.Object({ currency: Type.String(), amount: Type.Integer() })),
+        available: Nullable(
+          Type.Integer({ description: 'Units available to sell now, across locations; null when unknown.' }),
+        ),
       }),
     ),
     created_at: Timestamp,

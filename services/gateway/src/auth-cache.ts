@@ -1,0 +1,37 @@
+import type { AuthenticateResponse } from '@bazaar/contracts/accounts';
+
+/**
+ * Who each recently seen secret belongs to, so most requests need no call to accounts. An entry lives
+ * a minute at most and is dropped at once when its key is revoked (by this gateway, or by an event).
+ */
+export interface AuthCache {
+  get(secret: string): AuthenticateResponse | undefined;
+  set(secret: string, result: AuthenticateResponse): void;
+  forgetKey(keyId: string): void;
+}
+
+export const createAuthCache = ({ ttlMs = 60_000, maxEntries = 50_000 } = {}): AuthCache => {
+  const entries = new Map<string, { result: AuthenticateResponse; expires: number }>();
+  const secretsByKey = new Map<string, string>();
+  return {
+    get: (secret) => {
+      const entry = entries.get(secret);
+      if (!entry) return undefined;
+      if (entry.expires < Date.now()) {
+        entries.delete(secret);
+        return undefined;
+      }
+      return entry.result;
+    },
+    set: (secret, result) => {
+      if (entries.size >= maxEntries) entries.clear();
+      entries.set(secret, { result, expires: Date.now() + ttlMs });
+      if (result.key) secretsByKey.set(result.key.id, secret);
+    },
+    forgetKey: (keyId) => {
+      const secret = secretsByKey.get(keyId);
+      if (secret !== undefined) entries.delete(secret);
+      secretsByKey.delete(keyId);
+    },
+  };
+};

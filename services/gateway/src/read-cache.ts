@@ -1,0 +1,54 @@
+/**
+ * Serialized public responses, per tenant, dropped when an event says the tenant's data changed.
+ * A generation number per tenant keeps a response computed before a change from being stored after it.
+ */
+export interface ReadCache {
+  get(tenantId: string, key: string): string | undefined;
+  /** The tenant's generation now: pass it to `set` after computing the response. */
+  generation(tenantId: string): number;
+  set(tenantId: string, key: string, body: string, generation: number): void;
+  forget(tenantId: string): void;
+}
+
+interface TenantEntries {
+  generation: number;
+  entries: Map<string, { body: string; expires: number }>;
+}
+
+export const createReadCache = ({ maxPerTenant = 5_000, ttlMs = 60_000 } = {}): ReadCache => {
+  const tenants = new Map<string, TenantEntries>();
+  const of = (tenantId: string): TenantEntries => {
+    let tenant = tenants.get(tenantId);
+    if (!tenant) {
+      tenant = { generation: 0, entries: new Map() };
+      tenants.set(tenantId, tenant);
+    }
+    return tenant;
+  };
+  return {
+    get: (tenantId, key) => {
+      const entry = tenants.get(tenantId)?.entries.get(key);
+      if (!entry) return undefined;
+      if (entry.expires < Date.now()) {
+        tenants.get(tenantId)?.entries.delete(key);
+        return undefined;
+      }
+      return entry.body;
+    },
+    generation: (tenantId) => of(tenantId).generation,
+    set: (tenantId, key, body, generation) => {
+      const tenant = of(tenantId);
+      if (tenant.generation !== generation) return;
+      if (tenant.entries.size >= maxPerTenant) {
+        const oldest = tenant.entries.keys().next().value;
+        if (oldest !== undefined) tenant.entries.delete(oldest);
+      }
+      tenant.entries.set(key, { body, expires: Date.now() + ttlMs });
+    },
+    forget: (tenantId) => {
+      const tenant = of(tenantId);
+      tenant.generation += 1;
+      tenant.entries.clear();
+    },
+  };
+};
