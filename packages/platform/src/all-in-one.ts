@@ -46,7 +46,13 @@ export const startAllInOne = async (config: PlatformConfig, log: Logger): Promis
   let gateway: App | undefined;
 
   const stop = async () => {
-    await gateway?.close();
+    if (gateway) {
+      // Drain in-flight requests, but not forever: clients that keep their connections busy are cut off.
+      const closing = gateway.close();
+      const cutoff = setTimeout(() => gateway?.server.closeAllConnections(), 10_000);
+      await closing;
+      clearTimeout(cutoff);
+    }
     for (const service of [...running].reverse()) await service.stop?.();
     for (const relay of relays) await relay.stop();
     for (const db of databases) await db.close();
