@@ -1,0 +1,1 @@
+export * from './gen/bazaar/webhooks/v1/webhooks_pb.ts';

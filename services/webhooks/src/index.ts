@@ -1,0 +1,58 @@
+import type { Clients } from '@bazaar/contracts/clients';
+import type { RunningService, ServiceDeps, ServiceModule } from '@bazaar/kit';
+import { webhooksRoutes } from './api.ts';
+import { createDeliveries } from './deliveries.ts';
+import { createEndpoints } from './endpoints.ts';
+import { CONSUMER, createEventLog, SWEEP_BATCH } from './event-log.ts';
+import { send } from './sender.ts';
+import { loadWebhookSettings, type WebhookSettings } from './settings.ts';
+import type { WebhooksTables } from './store.ts';
+import { createSweeper } from './sweeper.ts';
+import { createWorker, type WorkerOptions } from './worker.ts';
+
+export type { WebhooksEvents } from './events.ts';
+export { EVENT_TYPES } from './event-types.ts';
+
+export interface WebhooksDeps extends ServiceDeps<WebhooksTables, Clients> {
+  /** Read from the environment when not given. */
+  settings?: WebhookSettings;
+  worker?: WorkerOptions;
+  /** How often events past the retention are looked for. */
+  sweepEveryMs?: number;
+}
+
+const create = ({
+  db,
+  bus,
+  log,
+  settings = loadWebhookSettings(),
+  worker: workerOptions,
+  sweepEveryMs = 600_000,
+}: WebhooksDeps): RunningService => {
+  const worker = createWorker(db, settings, log, send, workerOptions);
+  const eventLog = createEventLog(db, settings, worker.wake);
+  const sweeper = createSweeper(() => eventLog.sweep(), SWEEP_BATCH, sweepEveryMs, log);
+  bus.subscribe({ consumer: CONSUMER, types: '*', handle: (event) => eventLog.ingest(event) });
+  return {
+    routes: webhooksRoutes(
+      createEndpoints(db, settings, worker.wake),
+      createDeliveries(db, worker.wake),
+      eventLog,
+    ),
+    start: () => {
+      worker.start();
+      sweeper.start();
+      return Promise.resolve();
+    },
+    stop: async () => {
+      await sweeper.stop();
+      await worker.stop();
+    },
+  };
+};
+
+export const webhooksService: ServiceModule<WebhooksTables, Clients> & { create: typeof create } = {
+  name: 'webhooks',
+  migrations: new URL('../migrations/', import.meta.url),
+  create,
+};
