@@ -160,7 +160,7 @@ describe('bazaar with DATABASE_URL', () => {
     );
     await client.end();
     expect(rows.map((r) => r.datname).sort()).toEqual(
-      ['accounts', 'cart', 'catalog', 'gateway', 'inventory', 'orders', 'payments'].map(
+      ['accounts', 'cart', 'catalog', 'gateway', 'inventory', 'orders', 'payments', 'webhooks'].map(
         (name) => `${prefix}${name}`,
       ),
     );

@@ -8,6 +8,7 @@ export const SERVICE_NAMES = [
   'payments',
   'cart',
   'orders',
+  'webhooks',
   'gateway',
 ] as const;
 export type ServiceName = (typeof SERVICE_NAMES)[number];

@@ -5,6 +5,7 @@ import { catalogService } from '@bazaar/catalog';
 import { inventoryService } from '@bazaar/inventory';
 import { ordersService } from '@bazaar/orders';
 import { paymentsService } from '@bazaar/payments';
+import { webhooksService } from '@bazaar/webhooks';
 import type { ServiceModule } from '@bazaar/kit';
 
 // Each service is typed by its own tables; the runtime handles them all alike.
@@ -19,4 +20,5 @@ export const SERVICES: AnyService[] = [
   paymentsService,
   cartService,
   ordersService,
+  webhooksService,
 ];

@@ -173,6 +173,8 @@ export const createApp = async ({ log, version, readiness }: AppOptions): Promis
           description: 'Orders after checkout: fulfilments, cancellations, refunds, returns.',
         },
         { name: 'Payments', description: 'Payment intents behind orders.' },
+        { name: 'Webhooks', description: 'Endpoints that receive events, their deliveries and replays.' },
+        { name: 'Events', description: 'The event log: what happened in the shop, kept 30 days.' },
         { name: 'Tenants', description: 'Merchants on the platform (operator keys only).' },
       ],
       components: {

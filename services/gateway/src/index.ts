@@ -7,10 +7,12 @@ import { registerIdempotency, type IdempotencyTables } from './idempotency.ts';
 import { apiKeyRoutes, tenantRoutes } from './routes/accounts.ts';
 import { cartRoutes } from './routes/carts.ts';
 import { categoryRoutes } from './routes/categories.ts';
+import { eventRoutes } from './routes/events.ts';
 import { inventoryRoutes } from './routes/inventory.ts';
 import { orderRoutes } from './routes/orders.ts';
 import { paymentRoutes } from './routes/payments.ts';
 import { productRoutes } from './routes/products.ts';
+import { webhookRoutes } from './routes/webhooks.ts';
 import { createReadCache } from './read-cache.ts';
 
 export interface GatewayDeps {
@@ -83,6 +85,8 @@ export const createGateway = async ({ clients, db, bus, ...deps }: GatewayDeps):
   cartRoutes(app, clients);
   orderRoutes(app, clients);
   paymentRoutes(app, clients);
+  webhookRoutes(app, clients);
+  eventRoutes(app, clients);
   apiKeyRoutes(app, clients.accounts, auth);
   tenantRoutes(app, clients.accounts);
   await app.ready();
