@@ -54,3 +54,61 @@ export interface Page<T> {
   has_more: boolean;
   next_cursor: string | null;
 }
+
+/** Sends a JSON body with a key; answers the status and the parsed answer (undefined if not JSON). */
+export const sendJson = async <T>(
+  baseUrl: string,
+  key: string,
+  method: string,
+  path: string,
+  body: unknown,
+  signal?: AbortSignal,
+  headers: Record<string, string> = {},
+): Promise<{ status: number; json: T | undefined; text: string }> => {
+  const response = await send(
+    baseUrl,
+    {
+      method,
+      path,
+      headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json', ...headers },
+      body: JSON.stringify(body),
+    },
+    signal,
+  );
+  const text = response.body.toString();
+  let json: T | undefined;
+  try {
+    json = JSON.parse(text) as T;
+  } catch {
+    json = undefined;
+  }
+  return { status: response.status, json, text };
+};
+
+/**
+ * Every item of a list, page after page (`path` sets the filters and the limit), or the first
+ * pages holding at least `max` of them.
+ */
+export const listAll = async <T>(
+  baseUrl: string,
+  key: string,
+  path: string,
+  signal?: AbortSignal,
+  { max = Infinity, onPage }: { max?: number; onPage?: (items: number) => void } = {},
+): Promise<T[]> => {
+  const items: T[] = [];
+  let cursor: string | null = '';
+  while (cursor !== null && items.length < max) {
+    const separator = path.includes('?') ? '&' : '?';
+    const page: Page<T> = await getJson(
+      baseUrl,
+      key,
+      cursor ? `${path}${separator}cursor=${encodeURIComponent(cursor)}` : path,
+      signal,
+    );
+    items.push(...page.data);
+    cursor = page.next_cursor;
+    onPage?.(items.length);
+  }
+  return items;
+};

@@ -26,7 +26,16 @@ export interface Measurement {
   duration_s: number;
   /** Peak of the summed RSS of the server's processes, sampled every 200 ms while measuring. */
   peak_rss_bytes: number;
+  /**
+   * When one request is a sequence of calls (see sequence.ts): what one is, what the latencies are of,
+   * and the calls/s. requests_per_s then counts sequences whose last call succeeded.
+   */
+  sequence?: { unit: string; calls: number; timed: string; calls_per_s: number };
 }
+
+/** The p-th percentile of `values`, nearest rank. */
+const percentile = (sorted: number[], p: number) =>
+  Math.round((sorted[Math.max(0, Math.ceil((p / 100) * sorted.length) - 1)] ?? 0) * 100) / 100;
 
 const fire = (options: Options, signal: AbortSignal, onSecond: (requests: number) => void) =>
   new Promise<Result>((resolve, reject) => {
@@ -70,14 +79,28 @@ export const measure = async (
     await fire(options(settings.warmup), signal, progress('warming up', settings.warmup));
   signal.throwIfAborted();
   const memory = sampleRss(pids);
+  load.sequence?.reset();
   const result = await fire(options(settings.duration), signal, progress('measuring', settings.duration));
   const peak = memory.stop();
   signal.throwIfAborted();
 
-  return {
+  let counted = {
     requests_per_s: result.requests.average,
     p50_ms: result.latency.p50,
     p99_ms: result.latency.p99,
+  };
+  if (load.sequence) {
+    const { passes, latencies } = load.sequence.tally();
+    const sorted = latencies.toSorted((a, b) => a - b);
+    counted = {
+      requests_per_s: result.duration ? passes / result.duration : 0,
+      p50_ms: percentile(sorted, 50),
+      p99_ms: percentile(sorted, 99),
+    };
+  }
+
+  return {
+    ...counted,
     errors: result.non2xx + result.errors,
     non_2xx: result.non2xx,
     socket_errors: result.errors,
@@ -88,5 +111,13 @@ export const measure = async (
     requests: result.requests.total,
     duration_s: result.duration,
     peak_rss_bytes: peak,
+    ...(load.sequence && {
+      sequence: {
+        unit: load.sequence.unit,
+        calls: load.sequence.calls,
+        timed: load.sequence.timed,
+        calls_per_s: result.requests.average,
+      },
+    }),
   };
 };

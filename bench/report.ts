@@ -4,6 +4,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { cpus } from 'node:os';
 import { dirname } from 'node:path';
 import type { LoadSettings, Measurement } from './load.ts';
+import type { Check } from './scenarios.ts';
 
 /** The results: as a table for people, as JSON for files. */
 
@@ -12,6 +13,8 @@ export interface ScenarioResult extends Measurement {
   rotates_through: string;
   /** Requests/s as a fraction of the ceiling's. */
   of_ceiling: number;
+  /** What the load left behind, checked after it ran; its problems are counted in `errors`. */
+  check?: Check;
 }
 
 export interface Results {
@@ -75,7 +78,9 @@ export const table = (results: Results): string => {
   ];
   const rows = [
     header,
-    ...results.scenarios.map((s) => row(s.scenario, s, s.of_ceiling)),
+    ...results.scenarios.map((s) =>
+      row(s.sequence ? `${s.scenario} (${s.sequence.unit})` : s.scenario, s, s.of_ceiling),
+    ),
     row('ceiling (bare Fastify)', results.ceiling, 1),
   ];
   const widths = header.map((_, column) => Math.max(...rows.map((r) => r[column]!.length)));
@@ -85,6 +90,16 @@ export const table = (results: Results): string => {
   return [
     ...rows.map(line),
     '(latencies are whole milliseconds, as autocannon records them)',
+    ...results.scenarios.flatMap(({ scenario, sequence }) =>
+      sequence
+        ? [
+            `(${scenario}: req/s counts ${sequence.unit}: sequences of ${sequence.calls} calls whose last ` +
+              `one succeeded, ${whole(sequence.calls_per_s)} calls/s in all; p50 and p99 are of ${sequence.timed}, ` +
+              `timed by the runner)`,
+          ]
+        : [],
+    ),
+    ...results.scenarios.flatMap(({ check }) => (check ? ['', check.line, `  (${check.detail})`] : [])),
     '',
     `start on an existing data directory: ${Math.round(results.platform.start_ms)} ms`,
     `RSS at the end: ${mib(rss.total)} (platform ${mib(rss.node)}, PostgreSQL ${mib(rss.postgres)}; ` +

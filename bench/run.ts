@@ -11,7 +11,7 @@ import { parseOptions, USAGE, UsageError, type BenchOptions } from './options.ts
 import { startPlatform, type Platform } from './platform.ts';
 import { say, status } from './progress.ts';
 import { machine, table, writeJson, type Results, type ScenarioResult } from './report.ts';
-import { CEILING_SCENARIO, SCENARIOS, type Load } from './scenarios.ts';
+import { CEILING_SCENARIO, SCENARIOS, type Check, type Load } from './scenarios.ts';
 
 /** `npm run bench`: see USAGE in options.ts. */
 
@@ -56,6 +56,16 @@ const ticking = (text: () => string): (() => void) => {
   status(text());
   const timer = setInterval(() => status(text()), 1000);
   return () => clearInterval(timer);
+};
+
+/** A scenario's check; one that cannot be completed is a problem found, not the end of the run. */
+const checkAfter = async (name: string, check: () => Promise<Check>, signal: AbortSignal): Promise<Check> => {
+  try {
+    return await until(check(), signal);
+  } catch (error) {
+    if (signal.aborted) throw error;
+    return { line: `${name} check: could not be completed`, detail: (error as Error).message, problems: 1 };
+  }
 };
 
 const seconds = (since: number) => Math.round((performance.now() - since) / 1000);
@@ -140,8 +150,16 @@ const bench = async (
     const nodePids = processTree(ready.pid).node;
     const m = await measure(scenario.name, ready.url, load, settings, nodePids, signal, status);
     alive();
-    say(`${scenario.name}: ${Math.round(m.requests_per_s)} req/s, p99 ${m.p99_ms} ms, ${m.errors} errors`);
-    scenarios.push({ scenario: scenario.name, rotates_through: load.summary, ...m, of_ceiling: 0 });
+    const check = load.check && (await checkAfter(scenario.name, load.check, signal).finally(alive));
+    if (check) {
+      say(check.line);
+      m.errors += check.problems;
+    }
+    say(
+      `${scenario.name}: ${Math.round(m.requests_per_s)} ${m.sequence?.unit ?? 'req'}/s, ` +
+        `p99 ${m.p99_ms} ms, ${m.errors} errors`,
+    );
+    scenarios.push({ scenario: scenario.name, rotates_through: load.summary, ...m, of_ceiling: 0, check });
   }
   const tree = processTree(ready.pid);
   const node = rss(tree.node);
@@ -238,7 +256,8 @@ const main = async (): Promise<number> => {
     const codes = Object.entries(s.status_codes).filter(([code]) => !code.startsWith('2'));
     say(
       `${s.scenario}: ${s.errors} errors: ${codes.map(([code, n]) => `${n} × ${code}`).join(', ') || 'none by status'}` +
-        `, ${s.socket_errors} socket errors (${s.timeouts} timeouts).`,
+        `, ${s.socket_errors} socket errors (${s.timeouts} timeouts)` +
+        (s.check ? `, ${s.check.problems} found by its check.` : '.'),
     );
   }
   if (options.json) {

@@ -1,5 +1,7 @@
 import type { Request } from 'autocannon';
-import { getJson, type Page, type RequestSpec } from './api.ts';
+import { getJson, listAll, type Page, type RequestSpec } from './api.ts';
+import { prepareCheckouts, STOCK_UP } from './checkout.ts';
+import { idOf, sequence, type Context, type Sequence, type Step } from './sequence.ts';
 
 /**
  * The scenarios: one entry each. A scenario collects what its requests need from the running
@@ -24,6 +26,19 @@ export interface Load {
   sample: RequestSpec;
   /** What the requests go through, e.g. "1,000 slugs". */
   summary: string;
+  /** When one request is several calls: counts and times them as one (see sequence.ts). */
+  sequence?: Sequence;
+  /** Checks what the load left behind, once it ran (warm-up included). */
+  check?: () => Promise<Check>;
+}
+
+export interface Check {
+  /** The verdict, e.g. "checkout check: 12 orders placed, 12 captured, stock exact". */
+  line: string;
+  /** How it was reached. */
+  detail: string;
+  /** Differences found; counted as errors of the scenario. */
+  problems: number;
 }
 
 export interface Scenario {
@@ -37,7 +52,10 @@ export const CEILING_SCENARIO = 'catalog-list';
 
 const PAGE_SIZE = 20;
 const PAGES_PER_CATEGORY = 5;
-const MAX_SLUGS = 5_000;
+const MAX_PRODUCTS = 5_000;
+const CURRENCY = 'USD';
+/** Variants the checkout scenario buys, stocked up so they never run out. */
+const CHECKOUT_VARIANTS = 100;
 
 const bearer = (key: string) => ({ authorization: `Bearer ${key}` });
 
@@ -53,10 +71,16 @@ const shuffled = <T>(items: T[]): T[] => {
   return out;
 };
 
+/** Answers the next of `items` at each call, round and round. */
+const cycle = <T>(items: T[]): (() => T) => {
+  let next = 0;
+  return () => items[next++ % items.length]!;
+};
+
 /** A GET whose path moves on through `paths` each time any connection sends it. */
 const rotating = (paths: string[]): Request => {
-  let next = 0;
-  return { method: 'GET', setupRequest: (request) => ({ ...request, path: paths[next++ % paths.length] }) };
+  const next = cycle(paths);
+  return { method: 'GET', setupRequest: (request) => ({ ...request, path: next() }) };
 };
 
 const load = (key: string, paths: string[], what: string, summary: string): Load => {
@@ -108,19 +132,99 @@ const productDetail: Scenario = {
   name: 'product-detail',
   description: 'a storefront shows a product: GET /v1/products/<slug>',
   prepare: async ({ url, publishableKey, signal, status }) => {
-    const slugs: string[] = [];
-    let cursor: string | null = '';
-    while (cursor !== null && slugs.length < MAX_SLUGS) {
-      status(`product-detail: collecting slugs, ${slugs.length} so far`);
-      const path = `/v1/products?limit=100${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`;
-      const page: Page<{ slug: string }> = await getJson(url, publishableKey, path, signal);
-      slugs.push(...page.data.map((product) => product.slug));
-      cursor = page.next_cursor;
-    }
-    const paths = shuffled(slugs).map((slug) => `/v1/products/${encodeURIComponent(slug)}`);
+    const products = await listAll<{ slug: string }>(url, publishableKey, '/v1/products?limit=100', signal, {
+      max: MAX_PRODUCTS,
+      onPage: (n) => status(`product-detail: collecting slugs, ${n} so far`),
+    });
+    const paths = shuffled(products).map(({ slug }) => `/v1/products/${encodeURIComponent(slug)}`);
     return load(publishableKey, paths, 'active product', `${paths.length} slugs`);
   },
 };
 
-/** In the order they run. Later: cart-add, checkout, graphql-list, webhook-fanout. */
-export const SCENARIOS: Scenario[] = [catalogList, productDetail];
+/** Variants of active products, priced in the carts' currency and in stock; shuffled. */
+const cartVariants = async ({ url, publishableKey, signal, status }: ScenarioContext, scenario: string) => {
+  type Variant = { id: string; prices: { currency: string }[]; available: number | null };
+  const products = await listAll<{ variants: Variant[] }>(
+    url,
+    publishableKey,
+    '/v1/products?limit=100',
+    signal,
+    {
+      max: MAX_PRODUCTS,
+      onPage: (n) => status(`${scenario}: collecting variants of ${n} products`),
+    },
+  );
+  const variants = products
+    .flatMap((p) => p.variants)
+    .filter((v) => v.prices.some((p) => p.currency === CURRENCY) && v.available !== 0)
+    .map((v) => v.id);
+  if (variants.length < 2)
+    throw new Error(
+      `Found ${variants.length} variants to buy. Is the demo catalog seeded? Try --products 1000 or more.`,
+    );
+  return shuffled(variants);
+};
+
+const cartOf = (context: Context) => context.cart as string;
+const createCart: Step = {
+  post: () => ({ path: '/v1/carts', body: { currency: CURRENCY } }),
+  answered: (_status, body, context) => (context.cart = idOf(body)),
+};
+const addLine = (variant: (context: Context) => string): Step => ({
+  post: (context) => ({
+    path: `/v1/carts/${cartOf(context)}/lines`,
+    body: { variant_id: variant(context), quantity: 1 },
+  }),
+});
+
+/** A load whose request is a sequence of calls starting with `createCart`, which is the sample. */
+const sequenceLoad = (key: string, calls: Sequence, summary: string, check?: Load['check']): Load => ({
+  headers: bearer(key),
+  requests: calls.requests,
+  sample: {
+    method: 'POST',
+    path: '/v1/carts',
+    headers: { ...bearer(key), 'content-type': 'application/json' },
+    body: JSON.stringify({ currency: CURRENCY }),
+  },
+  summary,
+  sequence: calls,
+  check,
+});
+
+const cartAdd: Scenario = {
+  name: 'cart-add',
+  description: 'a shopper starts a cart and adds an item: POST /v1/carts, POST /v1/carts/{id}/lines',
+  prepare: async (context) => {
+    const variants = await cartVariants(context, 'cart-add');
+    const calls = sequence([createCart, addLine(cycle(variants))], {
+      unit: 'create + add line',
+      timed: 'the pair',
+    });
+    return sequenceLoad(context.publishableKey, calls, `${variants.length} variants, a new cart each`);
+  },
+};
+
+const checkout: Scenario = {
+  name: 'checkout',
+  description:
+    'a shopper buys two items: POST /v1/carts, POST /v1/carts/{id}/lines twice, POST /v1/carts/{id}/checkout',
+  prepare: async (context) => {
+    const variants = (await cartVariants(context, 'checkout')).slice(0, CHECKOUT_VARIANTS);
+    const { checkoutStep, check } = await prepareCheckouts(context, variants);
+    const pairs = cycle(variants.map((v, i) => [v, variants[(i + 1) % variants.length]!] as const));
+    const steps = [
+      createCart,
+      addLine((c) => (c.pair = pairs())[0]),
+      addLine((c) => (c.pair as readonly string[])[1]!),
+      checkoutStep(cartOf),
+    ];
+    const timed = 'POST /v1/carts/{id}/checkout alone';
+    const calls = sequence(steps, { unit: 'placed orders', timed, from: steps.length - 1 });
+    const summary = `${variants.length} variants in pairs, each stocked up by ${STOCK_UP.toLocaleString('en-US')}`;
+    return sequenceLoad(context.publishableKey, calls, summary, check);
+  },
+};
+
+/** In the order they run. Later: graphql-list, webhook-fanout. */
+export const SCENARIOS: Scenario[] = [catalogList, productDetail, cartAdd, checkout];
