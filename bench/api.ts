@@ -55,7 +55,10 @@ export interface Page<T> {
   next_cursor: string | null;
 }
 
-/** Sends a JSON body with a key; answers the status and the parsed answer (undefined if not JSON). */
+/**
+ * Sends a JSON body (none when `body` is undefined) with a key; answers the status and the parsed
+ * answer (undefined if not JSON).
+ */
 export const sendJson = async <T>(
   baseUrl: string,
   key: string,
@@ -65,24 +68,41 @@ export const sendJson = async <T>(
   signal?: AbortSignal,
   headers: Record<string, string> = {},
 ): Promise<{ status: number; json: T | undefined; text: string }> => {
+  const json: Record<string, string> = body === undefined ? {} : { 'content-type': 'application/json' };
   const response = await send(
     baseUrl,
     {
       method,
       path,
-      headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json', ...headers },
-      body: JSON.stringify(body),
+      headers: { authorization: `Bearer ${key}`, ...json, ...headers },
+      body: body === undefined ? undefined : JSON.stringify(body),
     },
     signal,
   );
   const text = response.body.toString();
-  let json: T | undefined;
+  let parsed: T | undefined;
   try {
-    json = JSON.parse(text) as T;
+    parsed = JSON.parse(text) as T;
   } catch {
-    json = undefined;
+    parsed = undefined;
   }
-  return { status: response.status, json, text };
+  return { status: response.status, json: parsed, text };
+};
+
+/** sendJson expecting `expected`: any other status throws, naming the request and the answer. */
+export const sendExpecting = async <T>(
+  baseUrl: string,
+  key: string,
+  method: string,
+  path: string,
+  body: unknown,
+  expected: number,
+  signal?: AbortSignal,
+): Promise<T> => {
+  const answer = await sendJson<T>(baseUrl, key, method, path, body, signal);
+  if (answer.status !== expected || answer.json === undefined)
+    throw new Error(`${method} ${path} answered ${answer.status}: ${answer.text.slice(0, 500)}`);
+  return answer.json;
 };
 
 /**

@@ -25,6 +25,8 @@ declare module 'autocannon' {
     connections?: number;
     /** Seconds. */
     duration?: number;
+    /** Requests to send in all, spread over the connections; then it stops (duration is ignored). */
+    amount?: number;
     /** Seconds to wait for a response. */
     timeout?: number;
     method?: string;

@@ -1,4 +1,4 @@
-import { getJson, listAll, sendJson } from './api.ts';
+import { getJson, listAll, sendExpecting, sendJson } from './api.ts';
 import type { Check, ScenarioContext as Api } from './scenarios.ts';
 import { idOf, type Step } from './sequence.ts';
 
@@ -67,9 +67,7 @@ const stockUp = async (api: Api, variants: string[]) => {
   for (const [index, variant] of variants.entries()) {
     status(`checkout: receiving ${STOCK_UP} units of each variant, ${index}/${variants.length}`);
     const body = { variant_id: variant, location_id: location.id, delta: STOCK_UP, reason: 'received' };
-    const answer = await sendJson(url, secretKey, 'POST', '/v1/stock-adjustments', body, signal);
-    if (answer.status !== 201)
-      throw new Error(`POST /v1/stock-adjustments answered ${answer.status}: ${answer.text.slice(0, 500)}`);
+    await sendExpecting(url, secretKey, 'POST', '/v1/stock-adjustments', body, 201, signal);
   }
   return location.name;
 };

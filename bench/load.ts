@@ -31,13 +31,34 @@ export interface Measurement {
    * and the calls/s. requests_per_s then counts sequences whose last call succeeded.
    */
   sequence?: { unit: string; calls: number; timed: string; calls_per_s: number };
+  /**
+   * webhook-fanout (see fanout.ts): requests_per_s then counts deliveries to the healthy receivers, and
+   * p50/p99 are the lag from each event's commit to its first arrival at a receiver.
+   */
+  fanout?: {
+    unit: string;
+    events: number;
+    /** While they were published, from the first call to the last answer. */
+    events_per_s: number;
+    healthy_receivers: number;
+    /** Healthy receivers × events. */
+    expected: number;
+    /** Distinct (receiver, webhook-id) arrivals of the events published. */
+    deliveries: number;
+    missing: number;
+    /** Arrivals of a webhook-id the receiver already had. */
+    duplicates: number;
+    max_lag_ms: number;
+    /** Attempts the dead receiver (accepts, never answers) saw. */
+    dead_attempts: number;
+  };
 }
 
-/** The p-th percentile of `values`, nearest rank. */
-const percentile = (sorted: number[], p: number) =>
+/** The p-th percentile of `sorted`, nearest rank. */
+export const percentile = (sorted: number[], p: number) =>
   Math.round((sorted[Math.max(0, Math.ceil((p / 100) * sorted.length) - 1)] ?? 0) * 100) / 100;
 
-const fire = (options: Options, signal: AbortSignal, onSecond: (requests: number) => void) =>
+export const fire = (options: Options, signal: AbortSignal, onSecond: (requests: number) => void) =>
   new Promise<Result>((resolve, reject) => {
     const stop = () => instance.stop();
     const instance = autocannon(options, (error, result) => {
@@ -48,6 +69,18 @@ const fire = (options: Options, signal: AbortSignal, onSecond: (requests: number
     instance.on('tick', (tick: { counter: number }) => onSecond(tick.counter));
     signal.addEventListener('abort', stop, { once: true });
   });
+
+/** What autocannon counted besides rates and latencies. */
+export const outcomes = (result: Result) => ({
+  errors: result.non2xx + result.errors,
+  non_2xx: result.non2xx,
+  socket_errors: result.errors,
+  timeouts: result.timeouts,
+  status_codes: Object.fromEntries(
+    Object.entries(result.statusCodeStats).map(([code, stats]) => [code, stats.count]),
+  ),
+  requests: result.requests.total,
+});
 
 /** Warms up, then measures; `pids` are the server processes whose memory is sampled. */
 export const measure = async (
@@ -101,14 +134,7 @@ export const measure = async (
 
   return {
     ...counted,
-    errors: result.non2xx + result.errors,
-    non_2xx: result.non2xx,
-    socket_errors: result.errors,
-    timeouts: result.timeouts,
-    status_codes: Object.fromEntries(
-      Object.entries(result.statusCodeStats).map(([code, stats]) => [code, stats.count]),
-    ),
-    requests: result.requests.total,
+    ...outcomes(result),
     duration_s: result.duration,
     peak_rss_bytes: peak,
     ...(load.sequence && {

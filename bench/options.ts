@@ -2,7 +2,7 @@ import { parseArgs } from 'node:util';
 import { SCENARIOS, type Scenario } from './scenarios.ts';
 
 export const USAGE = `Usage: npm run bench -- [--scenario NAME] [--duration S] [--connections N] [--products N]
-                        [--warmup S] [--json FILE]
+                        [--warmup S] [--events N] [--json FILE]
 
 Starts the platform on a fresh data directory, seeds its demo catalog, then loads each scenario with
 autocannon and measures it, and a bare Fastify server (the ceiling) the same way.
@@ -13,6 +13,7 @@ autocannon and measures it, and a bare Fastify server (the ceiling) the same way
   --warmup S         seconds of load before each measurement (default: a fifth of --duration, 1 to 5)
   --connections N    concurrent connections (default 50)
   --products N       demo products to seed (default 10000)
+  --events N         events webhook-fanout publishes, as fast as the API takes them (default 10000)
   --json FILE        also write the results as JSON to FILE (bench/results/ is git-ignored)
 `;
 
@@ -24,6 +25,8 @@ export interface BenchOptions {
   warmup: number;
   connections: number;
   products: number;
+  /** Events webhook-fanout publishes. */
+  events: number;
   json: string | undefined;
   help: boolean;
 }
@@ -47,6 +50,7 @@ export const parseOptions = (args: string[]): BenchOptions => {
         warmup: { type: 'string' },
         connections: { type: 'string' },
         products: { type: 'string' },
+        events: { type: 'string' },
         json: { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
@@ -68,6 +72,7 @@ export const parseOptions = (args: string[]): BenchOptions => {
     warmup: count('warmup', parsed.warmup, Math.min(5, Math.max(1, Math.round(duration / 5))), 0),
     connections: count('connections', parsed.connections, 50, 1),
     products: count('products', parsed.products, 10_000, 1, 100_000),
+    events: count('events', parsed.events, 10_000, 1, 1_000_000),
     json: parsed.json,
     help: parsed.help ?? false,
   };

@@ -44,7 +44,11 @@ export interface Platform {
 const inheritedEnv = () =>
   Object.fromEntries(
     Object.entries(process.env).filter(
-      ([name]) => !name.startsWith('BAZAAR_') && !name.endsWith('DATABASE_URL') && name !== 'HOST',
+      ([name]) =>
+        !name.startsWith('BAZAAR_') &&
+        !name.startsWith('WEBHOOKS_') &&
+        !name.endsWith('DATABASE_URL') &&
+        name !== 'HOST',
     ),
   );
 
@@ -79,6 +83,8 @@ export const startPlatform = (options: PlatformOptions): Platform => {
       PORT: String(options.port),
       BAZAAR_PG_PORT: String(options.pgPort),
       BAZAAR_DEMO_PRODUCTS: String(options.products),
+      // webhook-fanout's receivers listen on 127.0.0.1 over plain http, refused without it.
+      BAZAAR_WEBHOOKS_ALLOW_PRIVATE: '1',
       LOG_LEVEL: 'warn',
       LOG_FORMAT: 'json',
     },

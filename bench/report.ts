@@ -19,7 +19,7 @@ export interface ScenarioResult extends Measurement {
 
 export interface Results {
   machine: ReturnType<typeof machine>;
-  settings: LoadSettings & { products: number };
+  settings: LoadSettings & { products: number; events: number };
   platform: {
     /** First start on an empty data directory, seeding included. */
     first_start_ms: number;
@@ -74,12 +74,14 @@ export const table = (results: Results): string => {
     ms(m.p99_ms),
     whole(m.errors),
     mib(m.peak_rss_bytes),
-    fixed(ratio, 3),
+    // Deliveries to receivers are not the ceiling's kind of request.
+    m.fanout ? '–' : fixed(ratio, 3),
   ];
+  const unit = (s: ScenarioResult) => s.sequence?.unit ?? s.fanout?.unit;
   const rows = [
     header,
     ...results.scenarios.map((s) =>
-      row(s.sequence ? `${s.scenario} (${s.sequence.unit})` : s.scenario, s, s.of_ceiling),
+      row(unit(s) ? `${s.scenario} (${unit(s)})` : s.scenario, s, s.of_ceiling),
     ),
     row('ceiling (bare Fastify)', results.ceiling, 1),
   ];
@@ -96,6 +98,17 @@ export const table = (results: Results): string => {
             `(${scenario}: req/s counts ${sequence.unit}: sequences of ${sequence.calls} calls whose last ` +
               `one succeeded, ${whole(sequence.calls_per_s)} calls/s in all; p50 and p99 are of ${sequence.timed}, ` +
               `timed by the runner)`,
+          ]
+        : [],
+    ),
+    ...results.scenarios.flatMap(({ scenario, fanout: f }) =>
+      f
+        ? [
+            `(${scenario}: req/s counts ${f.unit} to the ${f.healthy_receivers} healthy receivers per second, from ` +
+              `the first event published to the last delivery; p50 and p99 are the lag from an event's commit ` +
+              `to its first arrival at a receiver, max ${whole(f.max_lag_ms)} ms; ${whole(f.events)} events ` +
+              `published at ${whole(f.events_per_s)}/s; ${whole(f.duplicates)} duplicate deliveries, ` +
+              `${whole(f.dead_attempts)} attempts at the dead receiver)`,
           ]
         : [],
     ),

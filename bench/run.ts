@@ -126,7 +126,7 @@ const bench = async (
   };
 
   // 3. What each scenario sends, checked with one request; the ceiling serves catalog-list's answer.
-  const context = { ...ready, signal, status };
+  const context = { ...ready, events: options.events, signal, status };
   const wanted = SCENARIOS.filter((s) => options.scenarios.includes(s) || s.name === CEILING_SCENARIO);
   const loads = new Map<string, { load: Load; sample: Response }>();
   for (const scenario of wanted) {
@@ -148,7 +148,9 @@ const bench = async (
   for (const scenario of options.scenarios) {
     const { load } = loads.get(scenario.name)!;
     const nodePids = processTree(ready.pid).node;
-    const m = await measure(scenario.name, ready.url, load, settings, nodePids, signal, status);
+    const m = load.measure
+      ? await load.measure(settings, nodePids)
+      : await measure(scenario.name, ready.url, load, settings, nodePids, signal, status);
     alive();
     const check = load.check && (await checkAfter(scenario.name, load.check, signal).finally(alive));
     if (check) {
@@ -156,7 +158,7 @@ const bench = async (
       m.errors += check.problems;
     }
     say(
-      `${scenario.name}: ${Math.round(m.requests_per_s)} ${m.sequence?.unit ?? 'req'}/s, ` +
+      `${scenario.name}: ${Math.round(m.requests_per_s)} ${m.sequence?.unit ?? m.fanout?.unit ?? 'req'}/s, ` +
         `p99 ${m.p99_ms} ms, ${m.errors} errors`,
     );
     scenarios.push({ scenario: scenario.name, rotates_through: load.summary, ...m, of_ceiling: 0, check });
@@ -182,7 +184,7 @@ const bench = async (
   for (const s of scenarios) s.of_ceiling = top.requests_per_s ? s.requests_per_s / top.requests_per_s : 0;
   return {
     machine: machine(process.argv.slice(2)),
-    settings: { ...settings, products: options.products },
+    settings: { ...settings, products: options.products, events: options.events },
     platform: { first_start_ms: firstStartMs, start_ms: ready.startMs, rss_end_bytes: rssEnd },
     ceiling: { ...top, serves: `${CEILING_SCENARIO}: ${sample.contentType}, ${sample.body.length} bytes` },
     scenarios,
@@ -223,7 +225,8 @@ const main = async (): Promise<number> => {
 
   say(
     `Benchmark: ${options.scenarios.map((s) => s.name).join(', ')}; ${options.duration} s each after ` +
-      `${options.warmup} s of warm-up, ${options.connections} connections, ${options.products} products.`,
+      `${options.warmup} s of warm-up, ${options.connections} connections, ${options.products} products` +
+      (options.scenarios.some((s) => s.name === 'webhook-fanout') ? `, ${options.events} events.` : '.'),
   );
   say(`Working directory (removed at the end unless the run fails): ${dir}`);
   let results: Results | undefined;

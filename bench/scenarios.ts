@@ -1,6 +1,8 @@
 import type { Request } from 'autocannon';
 import { getJson, listAll, type Page, type RequestSpec } from './api.ts';
 import { prepareCheckouts, STOCK_UP } from './checkout.ts';
+import { fanoutLoad } from './fanout.ts';
+import type { LoadSettings, Measurement } from './load.ts';
 import { idOf, sequence, type Context, type Sequence, type Step } from './sequence.ts';
 
 /**
@@ -12,6 +14,8 @@ export interface ScenarioContext {
   url: string;
   secretKey: string;
   publishableKey: string;
+  /** Events webhook-fanout publishes (--events). */
+  events: number;
   signal: AbortSignal;
   /** Shows what is being collected. */
   status: (text: string) => void;
@@ -30,6 +34,11 @@ export interface Load {
   sequence?: Sequence;
   /** Checks what the load left behind, once it ran (warm-up included). */
   check?: () => Promise<Check>;
+  /**
+   * When the scenario is not autocannon looping over `requests` for a duration, but measures itself
+   * (webhook-fanout); `pids` are the platform's processes whose memory is sampled.
+   */
+  measure?: (settings: LoadSettings, pids: number[]) => Promise<Measurement>;
 }
 
 export interface Check {
@@ -177,16 +186,19 @@ const addLine = (variant: (context: Context) => string): Step => ({
   }),
 });
 
+/** `createCart` as one request; it publishes one event, `cart.created`. */
+const newCart = (key: string): RequestSpec => ({
+  method: 'POST',
+  path: '/v1/carts',
+  headers: { ...bearer(key), 'content-type': 'application/json' },
+  body: JSON.stringify({ currency: CURRENCY }),
+});
+
 /** A load whose request is a sequence of calls starting with `createCart`, which is the sample. */
 const sequenceLoad = (key: string, calls: Sequence, summary: string, check?: Load['check']): Load => ({
   headers: bearer(key),
   requests: calls.requests,
-  sample: {
-    method: 'POST',
-    path: '/v1/carts',
-    headers: { ...bearer(key), 'content-type': 'application/json' },
-    body: JSON.stringify({ currency: CURRENCY }),
-  },
+  sample: newCart(key),
   summary,
   sequence: calls,
   check,
@@ -226,5 +238,13 @@ const checkout: Scenario = {
   },
 };
 
-/** In the order they run. Later: graphql-list, webhook-fanout. */
-export const SCENARIOS: Scenario[] = [catalogList, productDetail, cartAdd, checkout];
+const webhookFanout: Scenario = {
+  name: 'webhook-fanout',
+  description:
+    "events to 10 local receivers, one of them dead; p50/p99 lag from the event's commit to its delivery",
+  // POST /v1/carts is the cheapest call that publishes one event: one insert, no other service asked.
+  prepare: (context) => Promise.resolve(fanoutLoad(context, newCart(context.publishableKey), 'cart.created')),
+};
+
+/** In the order they run. Later: graphql-list. */
+export const SCENARIOS: Scenario[] = [catalogList, productDetail, cartAdd, checkout, webhookFanout];
