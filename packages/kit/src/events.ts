@@ -32,3 +32,16 @@ export const recordEvents = async <DB>(trx: Transaction<DB>, events: NewEvent[])
 
 export const recordEvent = <DB, T>(trx: Transaction<DB>, event: NewEvent<T>): Promise<void> =>
   recordEvents(trx, [event]);
+
+/** A typed maker of one service's events: `export const orderEvent = eventMaker<OrderEvents>();`. */
+export const eventMaker =
+  <Events>() =>
+  <K extends keyof Events & string>(
+    type: K,
+    tenantId: string | null,
+    data: Events[K],
+  ): NewEvent<Events[K]> => ({
+    type,
+    tenantId,
+    data,
+  });

@@ -12,6 +12,7 @@ export * from './migrate.ts';
 export * from './money.ts';
 export * from './outbox-relay.ts';
 export * from './pagination.ts';
+export * from './periodic.ts';
 export * from './rpc.ts';
 export * from './service.ts';
 export * from './shutdown.ts';

@@ -29,3 +29,6 @@ export const page = <T extends { id: string }>(
   const last = items.at(-1);
   return { items, hasMore, nextCursor: hasMore && last ? encodeCursor(last.id) : '' };
 };
+
+/** The page size a private API call asked for: 1 to 100, 20 when unset. */
+export const pageSize = (limit: number): number => (limit > 0 ? Math.min(limit, 100) : 20);

@@ -1,13 +1,13 @@
 import {
   AppError,
   decodeCursor,
+  eventMaker,
   invalid,
   newId,
   notFound,
   page,
   recordEvent,
   type Database,
-  type NewEvent,
 } from '@bazaar/kit';
 import type { AccountsEvents } from './events.ts';
 import { displayPrefix, hashSecret, isWellFormedSecret, newSecret } from './secrets.ts';
@@ -17,11 +17,7 @@ import type { AccountsTables, ApiKeyRow, TenantRow, Trx } from './store.ts';
 type Db = Database<AccountsTables>;
 type KeyKind = ApiKeyRow['kind'];
 
-const event = <K extends keyof AccountsEvents>(
-  type: K,
-  tenantId: string | null,
-  data: AccountsEvents[K],
-): NewEvent<AccountsEvents[K]> => ({ type, tenantId, data });
+const event = eventMaker<AccountsEvents>();
 
 const SCOPES: Record<KeyKind, string[]> = { secret: ['*'], publishable: ['storefront'] };
 const KEY_KINDS: readonly string[] = ['secret', 'publishable'];

@@ -1,6 +1,6 @@
 import { create } from '@bufbuild/protobuf';
 import { AccountsService, ApiKeySchema, TenantSchema, type ApiKey } from '@bazaar/contracts/accounts';
-import type { ConnectRouter } from '@bazaar/kit';
+import { pageSize, type ConnectRouter } from '@bazaar/kit';
 import type { Accounts } from './accounts.ts';
 import type { ApiKeyRow, TenantRow } from './store.ts';
 
@@ -20,8 +20,6 @@ const keyMessage = (k: ApiKeyRow): ApiKey =>
     revokedAt: k.revoked_at?.toISOString(),
   });
 
-const limitOf = (limit: number) => (limit > 0 ? Math.min(limit, 100) : 20);
-
 /** The private API of accounts, as the gateway and other services call it. */
 export const accountsRoutes = (accounts: Accounts) => (router: ConnectRouter) =>
   router.service(AccountsService, {
@@ -37,7 +35,7 @@ export const accountsRoutes = (accounts: Accounts) => (router: ConnectRouter) =>
     },
     getTenant: async ({ tenantId }) => ({ tenant: tenantMessage(await accounts.getTenant(tenantId)) }),
     listTenants: async ({ limit, cursor }) => {
-      const result = await accounts.listTenants(limitOf(limit), cursor);
+      const result = await accounts.listTenants(pageSize(limit), cursor);
       return { tenants: result.items.map(tenantMessage), nextCursor: result.nextCursor };
     },
     createApiKey: async ({ tenantId, kind, name }) => {
@@ -45,7 +43,7 @@ export const accountsRoutes = (accounts: Accounts) => (router: ConnectRouter) =>
       return { key: keyMessage(key), value };
     },
     listApiKeys: async ({ tenantId, limit, cursor }) => {
-      const result = await accounts.listApiKeys(tenantId, limitOf(limit), cursor);
+      const result = await accounts.listApiKeys(tenantId, pageSize(limit), cursor);
       return { keys: result.items.map(keyMessage), nextCursor: result.nextCursor };
     },
     revokeApiKey: async ({ tenantId, keyId }) => ({

@@ -1,3 +1,4 @@
+import { eventMaker } from '@bazaar/kit';
 /** The events cart publishes, with their data. */
 export interface CartEvents {
   'cart.created': { id: string; currency: string };
@@ -5,8 +6,4 @@ export interface CartEvents {
   'cart.checked_out': { id: string; order_id: string };
 }
 
-export const cartEvent = <K extends keyof CartEvents>(type: K, tenantId: string, data: CartEvents[K]) => ({
-  type,
-  tenantId,
-  data,
-});
+export const cartEvent = eventMaker<CartEvents>();

@@ -8,7 +8,7 @@ import {
   type ProductInput as ProductInputMessage,
   type VariantInput as VariantInputMessage,
 } from '@bazaar/contracts/catalog';
-import type { ConnectRouter } from '@bazaar/kit';
+import { pageSize, type ConnectRouter } from '@bazaar/kit';
 import type { Categories } from './categories.ts';
 import type { CategoryDoc, ProductDoc, ProductInput, VariantInput } from './model.ts';
 import type { Products } from './products.ts';
@@ -51,8 +51,6 @@ const productInput = (m: ProductInputMessage | undefined): ProductInput => ({
   variants: (m?.variants ?? []).map(variantInput),
 });
 
-const limitOf = (limit: number) => (limit > 0 ? Math.min(limit, 100) : 20);
-
 /** The private API of catalog. */
 export const catalogRoutes = (products: Products, categories: Categories) => (router: ConnectRouter) =>
   router.service(CatalogService, {
@@ -83,7 +81,7 @@ export const catalogRoutes = (products: Products, categories: Categories) => (ro
       const result = await products.list(
         tenantId,
         { categoryId, status, updatedSince },
-        limitOf(limit),
+        pageSize(limit),
         cursor,
       );
       return { products: result.items.map(productMessage), nextCursor: result.nextCursor };
@@ -124,7 +122,7 @@ export const catalogRoutes = (products: Products, categories: Categories) => (ro
       categoryId: await categories.remove(tenantId, categoryId),
     }),
     listCategories: async ({ tenantId, limit, cursor }) => {
-      const result = await categories.list(tenantId, limitOf(limit), cursor);
+      const result = await categories.list(tenantId, pageSize(limit), cursor);
       return { categories: result.items.map(categoryMessage), nextCursor: result.nextCursor };
     },
   });

@@ -1,3 +1,4 @@
+import { eventMaker } from '@bazaar/kit';
 import type { CategoryDoc, Price, ProductDoc } from './model.ts';
 
 /** The events catalog publishes, with their data. */
@@ -11,12 +12,4 @@ export interface CatalogEvents {
   'category.deleted': { id: string };
 }
 
-export const catalogEvent = <K extends keyof CatalogEvents>(
-  type: K,
-  tenantId: string,
-  data: CatalogEvents[K],
-) => ({
-  type,
-  tenantId,
-  data,
-});
+export const catalogEvent = eventMaker<CatalogEvents>();

@@ -51,7 +51,6 @@ export type ProductRow = Selectable<CatalogTables['products']>;
 export type VariantRow = Selectable<CatalogTables['variants']>;
 export type CategoryRow = Selectable<CatalogTables['categories']>;
 
-export const SLUG_CONSTRAINTS = ['products_slug_unique', 'categories_slug_unique'];
 export const SKU_CONSTRAINT = 'variants_sku_unique';
 
 const byIdOrSlug = (idOrSlug: string) => (idOrSlug.includes('_') ? ('id' as const) : ('slug' as const));

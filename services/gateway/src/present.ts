@@ -64,21 +64,33 @@ export const list = <T>(data: T[], nextCursor: string) => ({
 
 const nullIfEmpty = (value: string) => (value === '' ? null : value);
 
+/** A line of a cart or an order: what was bought, at what price. */
+const presentLine = (l: {
+  id: string;
+  variantId: string;
+  productId: string;
+  sku: string;
+  name: string;
+  unitAmount: bigint;
+  quantity: bigint;
+  total: bigint;
+}) => ({
+  id: l.id,
+  variant_id: l.variantId,
+  product_id: l.productId,
+  sku: l.sku,
+  name: l.name,
+  unit_amount: Number(l.unitAmount),
+  quantity: Number(l.quantity),
+  total: Number(l.total),
+});
+
 export const presentCart = (c: CartMessage | undefined) => ({
   id: c?.id ?? '',
   object: 'cart' as const,
   currency: c?.currency ?? '',
   status: c?.status ?? '',
-  lines: (c?.lines ?? []).map((l) => ({
-    id: l.id,
-    variant_id: l.variantId,
-    product_id: l.productId,
-    sku: l.sku,
-    name: l.name,
-    unit_amount: Number(l.unitAmount),
-    quantity: Number(l.quantity),
-    total: Number(l.total),
-  })),
+  lines: (c?.lines ?? []).map(presentLine),
   subtotal: Number(c?.subtotal ?? 0n),
   tax_total: Number(c?.taxTotal ?? 0n),
   shipping_total: Number(c?.shippingTotal ?? 0n),
@@ -113,14 +125,7 @@ export const presentOrder = (o: OrderMessage | undefined) => {
     },
     currency: o?.currency ?? '',
     lines: (o?.lines ?? []).map((l) => ({
-      id: l.id,
-      variant_id: l.variantId,
-      product_id: l.productId,
-      sku: l.sku,
-      name: l.name,
-      unit_amount: Number(l.unitAmount),
-      quantity: Number(l.quantity),
-      total: Number(l.total),
+      ...presentLine(l),
       fulfilled_quantity: Number(l.fulfilledQuantity),
       returned_quantity: Number(l.returnedQuantity),
     })),

@@ -1,5 +1,5 @@
 import { InventoryService } from '@bazaar/contracts/inventory';
-import type { ConnectRouter } from '@bazaar/kit';
+import { pageSize, type ConnectRouter } from '@bazaar/kit';
 import type { Locations } from './locations.ts';
 import type { AdjustmentDoc, LevelDoc, LocationDoc, QuantityLine, ReservationDoc } from './model.ts';
 import type { Reservations } from './reservations.ts';
@@ -46,8 +46,6 @@ const reservationMessage = (doc: ReservationDoc) => ({
 const lines = (ls: { variantId: string; quantity: bigint }[]): QuantityLine[] =>
   ls.map((l) => ({ variant_id: l.variantId, quantity: Number(l.quantity) }));
 
-const limitOf = (limit: number) => (limit > 0 ? Math.min(limit, 100) : 20);
-
 /** The private API of inventory. */
 export const inventoryRoutes =
   (locations: Locations, stock: Stock, reservations: Reservations) => (router: ConnectRouter) =>
@@ -56,7 +54,7 @@ export const inventoryRoutes =
         location: locationMessage(await locations.create(tenantId, name, code || undefined)),
       }),
       listLocations: async ({ tenantId, limit, cursor }) => {
-        const result = await locations.list(tenantId, limitOf(limit), cursor);
+        const result = await locations.list(tenantId, pageSize(limit), cursor);
         return { locations: result.items.map(locationMessage), nextCursor: result.nextCursor };
       },
       adjustStock: async ({ tenantId, variantId, locationId, delta, reason, note, actor }) => {
@@ -85,7 +83,7 @@ export const inventoryRoutes =
         levels: (await stock.levels(tenantId, variantIds, locationId)).map(levelMessage),
       }),
       listAdjustments: async ({ tenantId, variantId, limit, cursor }) => {
-        const result = await stock.adjustments(tenantId, variantId, limitOf(limit), cursor);
+        const result = await stock.adjustments(tenantId, variantId, pageSize(limit), cursor);
         return { adjustments: result.items.map(adjustmentMessage), nextCursor: result.nextCursor };
       },
       getAvailability: async ({ tenantId, variantIds }) => ({

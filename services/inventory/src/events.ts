@@ -1,3 +1,4 @@
+import { eventMaker } from '@bazaar/kit';
 /** The events inventory publishes, with their data. */
 export interface InventoryEvents {
   /** A stock level changed: its new numbers. */
@@ -14,12 +15,4 @@ export interface InventoryEvents {
   'reservation.expired': { reference: string };
 }
 
-export const inventoryEvent = <K extends keyof InventoryEvents>(
-  type: K,
-  tenantId: string,
-  data: InventoryEvents[K],
-) => ({
-  type,
-  tenantId,
-  data,
-});
+export const inventoryEvent = eventMaker<InventoryEvents>();

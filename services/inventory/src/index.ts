@@ -1,11 +1,10 @@
 import type { Clients } from '@bazaar/contracts/clients';
-import type { RunningService, ServiceDeps, ServiceModule } from '@bazaar/kit';
+import { periodic, type RunningService, type ServiceDeps, type ServiceModule } from '@bazaar/kit';
 import { inventoryRoutes } from './api.ts';
 import { createLocations } from './locations.ts';
 import { createReservations, SWEEP_BATCH } from './reservations.ts';
 import { createStock } from './stock.ts';
 import type { InventoryTables } from './store.ts';
-import { createSweeper } from './sweeper.ts';
 
 export type { InventoryEvents } from './events.ts';
 
@@ -23,7 +22,12 @@ const create = ({
   sweepEveryMs = DEFAULT_SWEEP_EVERY_MS,
 }: InventoryDeps): RunningService => {
   const reservations = createReservations(db, log);
-  const sweeper = createSweeper(() => reservations.expireDue(), SWEEP_BATCH, sweepEveryMs, log);
+  const sweeper = periodic(
+    'reservation sweep',
+    () => reservations.expireDue(),
+    { batch: SWEEP_BATCH, everyMs: sweepEveryMs },
+    log,
+  );
   return {
     routes: inventoryRoutes(createLocations(db), createStock(db, clients.catalog), reservations),
     start: () => {

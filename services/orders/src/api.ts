@@ -5,7 +5,7 @@ import {
   type Address as AddressMessage,
   type Order,
 } from '@bazaar/contracts/orders';
-import { decodeCursor, notFound, page, type ConnectRouter, type Database } from '@bazaar/kit';
+import { pageSize, decodeCursor, notFound, page, type ConnectRouter, type Database } from '@bazaar/kit';
 import type { CheckoutInput } from './checkout.ts';
 import type { Lifecycle } from './lifecycle.ts';
 import * as store from './store.ts';
@@ -83,8 +83,6 @@ const address = (a: AddressMessage | undefined): Address => ({
 const quantities = (lines: { lineId: string; quantity: bigint }[]) =>
   lines.map((l) => ({ line_id: l.lineId, quantity: Number(l.quantity) }));
 
-const limitOf = (limit: number) => (limit > 0 ? Math.min(limit, 100) : 20);
-
 /** The private API of orders. */
 export const ordersRoutes =
   (
@@ -108,7 +106,7 @@ export const ordersRoutes =
         return { order: orderMessage(view) };
       },
       listOrders: async ({ tenantId, limit, cursor, status }) => {
-        const n = limitOf(limit);
+        const n = pageSize(limit);
         const views = await db.tenant(tenantId, async (trx) => {
           const rows = await store.listOrders(
             trx,

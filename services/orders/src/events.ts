@@ -1,3 +1,4 @@
+import { eventMaker } from '@bazaar/kit';
 /** The events orders publishes. Each carries the order's id and what changed. */
 export interface OrderEvents {
   'order.created': { id: string; cart_id: string; total: number; currency: string };
@@ -10,8 +11,4 @@ export interface OrderEvents {
   'order.returned': { id: string; return_id: string; restock: boolean; refund_amount: number };
 }
 
-export const orderEvent = <K extends keyof OrderEvents>(type: K, tenantId: string, data: OrderEvents[K]) => ({
-  type,
-  tenantId,
-  data,
-});
+export const orderEvent = eventMaker<OrderEvents>();

@@ -1,5 +1,5 @@
 import type { Clients } from '@bazaar/contracts/clients';
-import { AppError, recordEvents, type Database, type Logger, type NewEvent } from '@bazaar/kit';
+import { AppError, periodic, recordEvents, type Database, type Logger, type NewEvent } from '@bazaar/kit';
 import { sql } from 'kysely';
 import { orderEvent } from './events.ts';
 import type { Faults } from './faults.ts';
@@ -11,6 +11,7 @@ type StepResult = Parameters<typeof store.updateOrder>[3];
 
 const TERMINAL = new Set(['done', 'failed']);
 const RESERVATION_TTL_SECONDS = 900;
+const RECOVER_BATCH = 20;
 
 export interface SagaOptions {
   /** How long a process owns an order's saga before another may take it over. */
@@ -201,7 +202,7 @@ export const createSaga = (db: Db, clients: Clients, faults: Faults, log: Logger
         .where('saga_step', 'not in', ['done', 'failed'])
         .where((eb) => eb.or([eb('saga_lease_until', 'is', null), eb('saga_lease_until', '<', new Date())]))
         .orderBy('created_at')
-        .limit(20)
+        .limit(RECOVER_BATCH)
         .forUpdate()
         .skipLocked()
         .execute();
@@ -228,27 +229,13 @@ export const createSaga = (db: Db, clients: Clients, faults: Faults, log: Logger
     return claimed.length;
   };
 
-  let timer: NodeJS.Timeout | undefined;
-  let loop: Promise<unknown> = Promise.resolve();
-  return {
-    run,
+  const recovery = periodic(
+    'saga recovery',
     recover,
-    start: () => {
-      const tick = () => {
-        loop = recover()
-          .catch((error: unknown) => log.warn({ err: error }, 'saga recovery failed'))
-          .finally(() => {
-            if (timer) timer = setTimeout(tick, options.recoverEveryMs);
-          });
-      };
-      timer = setTimeout(tick, 0);
-    },
-    stop: async () => {
-      clearTimeout(timer);
-      timer = undefined;
-      await loop;
-    },
-  };
+    { batch: RECOVER_BATCH, everyMs: options.recoverEveryMs, firstAfterMs: 0 },
+    log,
+  );
+  return { run, recover, start: recovery.start, stop: recovery.stop };
 };
 
 export type Saga = ReturnType<typeof createSaga>;

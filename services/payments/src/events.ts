@@ -1,3 +1,4 @@
+import { eventMaker } from '@bazaar/kit';
 import type { PaymentIntentDoc, RefundDoc } from './model.ts';
 
 /** The events payments publishes, with their data. */
@@ -9,12 +10,4 @@ export interface PaymentsEvents {
   'payment.refunded': PaymentIntentDoc & { refund: RefundDoc };
 }
 
-export const paymentEvent = <K extends keyof PaymentsEvents>(
-  type: K,
-  tenantId: string,
-  data: PaymentsEvents[K],
-) => ({
-  type,
-  tenantId,
-  data,
-});
+export const paymentEvent = eventMaker<PaymentsEvents>();

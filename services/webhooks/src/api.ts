@@ -1,5 +1,5 @@
 import { WebhooksService } from '@bazaar/contracts/webhooks';
-import { invalid, type ConnectRouter } from '@bazaar/kit';
+import { pageSize, invalid, type ConnectRouter } from '@bazaar/kit';
 import type { Deliveries } from './deliveries.ts';
 import { DEFAULT_OVERLAP_SECONDS, type Endpoints } from './endpoints.ts';
 import type { EventLog } from './event-log.ts';
@@ -44,8 +44,6 @@ const eventMessage = (doc: EventDoc) => ({
   dataJson: JSON.stringify(doc.data),
 });
 
-const limitOf = (limit: number) => (limit > 0 ? Math.min(limit, 100) : 20);
-
 const dateOf = (field: string, value: string): Date | undefined => {
   if (!value) return undefined;
   const date = new Date(value);
@@ -62,7 +60,7 @@ export const webhooksRoutes =
         return { endpoint: endpointMessage(created.endpoint), secret: created.secret };
       },
       listEndpoints: async ({ tenantId, limit, cursor }) => {
-        const result = await endpoints.list(tenantId, limitOf(limit), cursor);
+        const result = await endpoints.list(tenantId, pageSize(limit), cursor);
         return { endpoints: result.items.map(endpointMessage), nextCursor: result.nextCursor };
       },
       getEndpoint: async ({ tenantId, endpointId }) => ({
@@ -101,7 +99,7 @@ export const webhooksRoutes =
         delivery: deliveryMessage(await endpoints.sendTest(tenantId, endpointId)),
       }),
       listDeliveries: async ({ tenantId, endpointId, status, limit, cursor }) => {
-        const result = await deliveries.list(tenantId, endpointId, status, limitOf(limit), cursor);
+        const result = await deliveries.list(tenantId, endpointId, status, pageSize(limit), cursor);
         return { deliveries: result.items.map(deliveryMessage), nextCursor: result.nextCursor };
       },
       replayDelivery: async ({ tenantId, deliveryId }) => ({
@@ -115,7 +113,7 @@ export const webhooksRoutes =
           types,
           createdGte: dateOf('created_gte', createdGte),
           createdLte: dateOf('created_lte', createdLte),
-          limit: limitOf(limit),
+          limit: pageSize(limit),
           cursor,
         });
         return { events: result.items.map(eventMessage), nextCursor: result.nextCursor };

@@ -1,3 +1,4 @@
+import { eventMaker } from '@bazaar/kit';
 /** The events webhooks publishes, with their data. */
 export interface WebhooksEvents {
   /** An endpoint was disabled after a 410 Gone or after failing for too long. */
@@ -6,8 +7,4 @@ export interface WebhooksEvents {
   'webhook.test': { endpoint_id: string; message: string };
 }
 
-export const webhooksEvent = <K extends keyof WebhooksEvents>(
-  type: K,
-  tenantId: string,
-  data: WebhooksEvents[K],
-) => ({ type, tenantId, data });
+export const webhooksEvent = eventMaker<WebhooksEvents>();

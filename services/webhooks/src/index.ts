@@ -1,5 +1,5 @@
 import type { Clients } from '@bazaar/contracts/clients';
-import type { RunningService, ServiceDeps, ServiceModule } from '@bazaar/kit';
+import { periodic, type RunningService, type ServiceDeps, type ServiceModule } from '@bazaar/kit';
 import { webhooksRoutes } from './api.ts';
 import { createDeliveries } from './deliveries.ts';
 import { createEndpoints } from './endpoints.ts';
@@ -7,7 +7,6 @@ import { CONSUMER, createEventLog, SWEEP_BATCH } from './event-log.ts';
 import { send } from './sender.ts';
 import { loadWebhookSettings, type WebhookSettings } from './settings.ts';
 import type { WebhooksTables } from './store.ts';
-import { createSweeper } from './sweeper.ts';
 import { createWorker, type WorkerOptions } from './worker.ts';
 
 export type { WebhooksEvents } from './events.ts';
@@ -31,7 +30,12 @@ const create = ({
 }: WebhooksDeps): RunningService => {
   const worker = createWorker(db, settings, log, send, workerOptions);
   const eventLog = createEventLog(db, settings, worker.wake);
-  const sweeper = createSweeper(() => eventLog.sweep(), SWEEP_BATCH, sweepEveryMs, log);
+  const sweeper = periodic(
+    'event retention sweep',
+    () => eventLog.sweep(),
+    { batch: SWEEP_BATCH, everyMs: sweepEveryMs, firstAfterMs: 0 },
+    log,
+  );
   bus.subscribe({ consumer: CONSUMER, types: '*', handle: (event) => eventLog.ingest(event) });
   return {
     routes: webhooksRoutes(
