@@ -1,19 +1,39 @@
 import type { EventEnvelope } from './events.ts';
 import type { Logger } from './log.ts';
 
+/** What the bus knows about one delivery beyond the event itself. */
+export interface EventDelivery {
+  /** Headers carried from publish (e.g. W3C `traceparent`). */
+  headers: Readonly<Record<string, string>>;
+  /** 1 on the first delivery, more on redeliveries. */
+  attempt: number;
+}
+
 export interface Subscription {
   /** A durable name: each consumer sees every event once, however many replicas it runs. */
   consumer: string;
   /** Event types, or '*' for all. */
   types: readonly string[] | '*';
-  handle(event: EventEnvelope): Promise<void>;
+  /**
+   * false for a per-process listener (e.g. a cache to invalidate): it hears events only while it runs and
+   * the broker forgets it soon after it stops. Default true.
+   */
+  durable?: boolean;
+  handle(event: EventEnvelope, delivery?: EventDelivery): Promise<void>;
+}
+
+export interface PublishOptions {
+  /** Carried with every event of the batch to its handlers (adapters that have headers). */
+  headers?: Readonly<Record<string, string>>;
 }
 
 /** The port every event bus adapter implements. */
 export interface EventBus {
   /** Resolves once the bus holds the events durably (or, in memory, once every consumer handled them). */
-  publish(events: readonly EventEnvelope[]): Promise<void>;
+  publish(events: readonly EventEnvelope[], options?: PublishOptions): Promise<void>;
   subscribe(subscription: Subscription): void;
+  /** Resolves when the bus's server answers (for readiness probes); a bus in memory always does. */
+  ping?(): Promise<void>;
   close(): Promise<void>;
 }
 
