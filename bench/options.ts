@@ -1,19 +1,26 @@
 import { parseArgs } from 'node:util';
 import { SCENARIOS, type Scenario } from './scenarios.ts';
 
+export const TOPOLOGIES = ['all-in-one', 'split'] as const;
+export type Topology = (typeof TOPOLOGIES)[number];
+const SPLIT_VS_ALL_IN_ONE = 'split-vs-all-in-one';
+
 export const USAGE = `Usage: npm run bench -- [--scenario NAME] [--duration S] [--connections N] [--products N]
-                        [--warmup S] [--events N] [--json FILE]
+                        [--warmup S] [--events N] [--topology NAME] [--json FILE]
 
 Starts the platform on a fresh data directory, seeds its demo catalog, then loads each scenario with
 autocannon and measures it, and a bare Fastify server (the ceiling) the same way.
 
   --scenario NAME    only this scenario; repeat it or use commas for several (default: all)
-                     scenarios: ${SCENARIOS.map((s) => s.name).join(', ')}
+                     scenarios: ${SCENARIOS.map((s) => s.name).join(', ')}, and
+                     ${SPLIT_VS_ALL_IN_ONE} (catalog-list and checkout in both topologies, compared)
   --duration S       seconds measured per scenario (default 10)
   --warmup S         seconds of load before each measurement (default: a fifth of --duration, 1 to 5)
   --connections N    concurrent connections (default 50)
   --products N       demo products to seed (default 10000)
   --events N         events webhook-fanout publishes, as fast as the API takes them (default 10000)
+  --topology NAME    all-in-one (default), split, or both as all-in-one,split: each topology is
+                     started, seeded and measured in turn; split needs NATS (NATS_URL)
   --json FILE        also write the results as JSON to FILE (bench/results/ is git-ignored)
 `;
 
@@ -27,6 +34,8 @@ export interface BenchOptions {
   products: number;
   /** Events webhook-fanout publishes. */
   events: number;
+  /** Each is started and measured in turn. */
+  topologies: Topology[];
   json: string | undefined;
   help: boolean;
 }
@@ -51,6 +60,7 @@ export const parseOptions = (args: string[]): BenchOptions => {
         connections: { type: 'string' },
         products: { type: 'string' },
         events: { type: 'string' },
+        topology: { type: 'string' },
         json: { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
@@ -58,7 +68,18 @@ export const parseOptions = (args: string[]): BenchOptions => {
   } catch (error) {
     throw new UsageError((error as Error).message);
   }
-  const names = (parsed.scenario ?? []).flatMap((s) => s.split(',')).filter(Boolean);
+  let names = (parsed.scenario ?? []).flatMap((s) => s.split(',')).filter(Boolean);
+  const compare = names.includes(SPLIT_VS_ALL_IN_ONE);
+  if (compare) {
+    names = [...new Set([...names.filter((n) => n !== SPLIT_VS_ALL_IN_ONE), 'catalog-list', 'checkout'])];
+  }
+  const topologies = compare
+    ? [...TOPOLOGIES]
+    : ((parsed.topology ?? 'all-in-one').split(',').filter(Boolean) as Topology[]);
+  const badTopology = topologies.find((t) => !TOPOLOGIES.includes(t));
+  if (badTopology || topologies.length === 0) {
+    throw new UsageError(`--topology takes ${TOPOLOGIES.join(', ')} or both, got '${parsed.topology}'.`);
+  }
   const unknown = names.filter((name) => !SCENARIOS.some((s) => s.name === name));
   if (unknown.length) {
     throw new UsageError(
@@ -73,6 +94,7 @@ export const parseOptions = (args: string[]): BenchOptions => {
     connections: count('connections', parsed.connections, 50, 1),
     products: count('products', parsed.products, 10_000, 1, 100_000),
     events: count('events', parsed.events, 10_000, 1, 1_000_000),
+    topologies: [...new Set(topologies)],
     json: parsed.json,
     help: parsed.help ?? false,
   };

@@ -17,6 +17,7 @@ export interface PlatformOptions {
   port: number;
   pgPort: number;
   products: number;
+  topology: 'all-in-one' | 'split';
   /** Everything the platform prints is appended here. */
   logFile: string;
   onSeedProgress?: (done: number, total: number) => void;
@@ -75,7 +76,8 @@ const stopLeftoverPostgres = async (dataDir: string) => {
 
 export const startPlatform = (options: PlatformOptions): Platform => {
   const began = performance.now();
-  const child = spawn(process.execPath, [BAZAAR, 'start'], {
+  const args = options.topology === 'split' ? ['start', '--topology', 'split'] : ['start'];
+  const child = spawn(process.execPath, [BAZAAR, ...args], {
     env: {
       ...inheritedEnv(),
       BAZAAR_DATA_DIR: options.dataDir,
@@ -85,6 +87,8 @@ export const startPlatform = (options: PlatformOptions): Platform => {
       BAZAAR_DEMO_PRODUCTS: String(options.products),
       // webhook-fanout's receivers listen on 127.0.0.1 over plain http, refused without it.
       BAZAAR_WEBHOOKS_ALLOW_PRIVATE: '1',
+      // Its own streams on a shared NATS server, named after the data directory's random part.
+      BAZAAR_NATS_PREFIX: `bench_${options.dataDir.replace(/[^A-Za-z0-9]/g, '').slice(-12)}`,
       LOG_LEVEL: 'warn',
       LOG_FORMAT: 'json',
     },

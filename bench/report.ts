@@ -21,6 +21,7 @@ export interface Results {
   machine: ReturnType<typeof machine>;
   settings: LoadSettings & { products: number; events: number };
   platform: {
+    topology: 'all-in-one' | 'split';
     /** First start on an empty data directory, seeding included. */
     first_start_ms: number;
     /** Start on the seeded data directory, from spawn until ready. */
@@ -120,7 +121,46 @@ export const table = (results: Results): string => {
   ].join('\n');
 };
 
-export const writeJson = async (file: string, results: Results): Promise<void> => {
+/** The same scenarios in each topology: split's figures as a ratio of all-in-one's. */
+export const comparison = (runs: readonly Results[]): string => {
+  const [base, other] = runs;
+  if (!base || !other) return '';
+  const header = [
+    'scenario',
+    `${base.platform.topology} req/s`,
+    `${other.platform.topology} req/s`,
+    'ratio',
+    `${base.platform.topology} p99`,
+    `${other.platform.topology} p99`,
+  ];
+  const rows = [
+    header,
+    ...base.scenarios.flatMap((a) => {
+      const b = other.scenarios.find((s) => s.scenario === a.scenario);
+      if (!b) return [];
+      const ratio = a.requests_per_s ? b.requests_per_s / a.requests_per_s : 0;
+      return [
+        [
+          a.scenario,
+          whole(a.requests_per_s),
+          whole(b.requests_per_s),
+          fixed(ratio, 2),
+          ms(a.p99_ms),
+          ms(b.p99_ms),
+        ],
+      ];
+    }),
+  ];
+  const widths = header.map((_, column) => Math.max(...rows.map((r) => r[column]!.length)));
+  return [
+    `${other.platform.topology} vs ${base.platform.topology}:`,
+    ...rows.map((cells) =>
+      cells.map((cell, i) => (i === 0 ? cell.padEnd(widths[i]!) : cell.padStart(widths[i]!))).join('   '),
+    ),
+  ].join('\n');
+};
+
+export const writeJson = async (file: string, results: Results | Results[]): Promise<void> => {
   await mkdir(dirname(file), { recursive: true });
   await writeFile(file, `${JSON.stringify(results, null, 2)}\n`);
 };

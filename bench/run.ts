@@ -7,10 +7,10 @@ import { send, type Response } from './api.ts';
 import { startCeiling } from './ceiling.ts';
 import { measure, type LoadSettings } from './load.ts';
 import { processTree, pss, rss } from './memory.ts';
-import { parseOptions, USAGE, UsageError, type BenchOptions } from './options.ts';
+import { parseOptions, USAGE, UsageError, type BenchOptions, type Topology } from './options.ts';
 import { startPlatform, type Platform } from './platform.ts';
 import { say, status } from './progress.ts';
-import { machine, table, writeJson, type Results, type ScenarioResult } from './report.ts';
+import { comparison, machine, table, writeJson, type Results, type ScenarioResult } from './report.ts';
 import { CEILING_SCENARIO, SCENARIOS, type Check, type Load } from './scenarios.ts';
 
 /** `npm run bench`: see USAGE in options.ts. */
@@ -73,6 +73,7 @@ const isOk = (response: Response) => response.status >= 200 && response.status <
 
 const bench = async (
   options: BenchOptions,
+  topology: Topology,
   dir: string,
   signal: AbortSignal,
   track: (stop: () => Promise<void>) => void,
@@ -82,7 +83,7 @@ const bench = async (
     duration: options.duration,
     warmup: options.warmup,
   };
-  const dataDir = join(dir, 'data');
+  const dataDir = join(dir, topology);
   await mkdir(dataDir);
   // Under root, the embedded PostgreSQL runs as its own user and must reach its data.
   await chmod(dir, 0o755);
@@ -95,7 +96,8 @@ const bench = async (
       port,
       pgPort,
       products: options.products,
-      logFile: join(dir, 'platform.log'),
+      topology,
+      logFile: join(dir, `${topology}.log`),
       onSeedProgress: (done, total) => (seeded = `seeding the demo catalog: ${done}/${total} products`),
     });
     track(platform.stop);
@@ -185,7 +187,7 @@ const bench = async (
   return {
     machine: machine(process.argv.slice(2)),
     settings: { ...settings, products: options.products, events: options.events },
-    platform: { first_start_ms: firstStartMs, start_ms: ready.startMs, rss_end_bytes: rssEnd },
+    platform: { topology, first_start_ms: firstStartMs, start_ms: ready.startMs, rss_end_bytes: rssEnd },
     ceiling: { ...top, serves: `${CEILING_SCENARIO}: ${sample.contentType}, ${sample.body.length} bytes` },
     scenarios,
   };
@@ -229,17 +231,22 @@ const main = async (): Promise<number> => {
       (options.scenarios.some((s) => s.name === 'webhook-fanout') ? `, ${options.events} events.` : '.'),
   );
   say(`Working directory (removed at the end unless the run fails): ${dir}`);
-  let results: Results | undefined;
+  const runs: Results[] = [];
   let failure: Error | undefined;
-  try {
-    results = await bench(options, dir, interrupt.signal, (stop) => stops.push(stop));
-  } catch (error) {
-    // After a Ctrl-C, what fails is what was stopped: not worth reporting.
-    if (!interrupt.signal.aborted) failure = error as Error;
-  } finally {
-    status('Stopping the platform…');
-    for (const stop of stops.reverse()) await stop();
+  for (const topology of options.topologies) {
+    if (options.topologies.length > 1) say(`Topology: ${topology}`);
+    try {
+      runs.push(await bench(options, topology, dir, interrupt.signal, (stop) => stops.push(stop)));
+    } catch (error) {
+      // After a Ctrl-C, what fails is what was stopped: not worth reporting.
+      if (!interrupt.signal.aborted) failure = error as Error;
+    } finally {
+      status('Stopping the platform…');
+      for (const stop of stops.splice(0).reverse()) await stop();
+    }
+    if (failure || interrupt.signal.aborted) break;
   }
+  const results = runs.length === options.topologies.length ? runs : undefined;
   if (failure) {
     say();
     process.stderr.write(`The benchmark failed: ${failure.message}\n`);
@@ -253,9 +260,16 @@ const main = async (): Promise<number> => {
     return 130;
   }
 
-  say();
-  say(table(results));
-  for (const s of results.scenarios.filter((s) => s.errors > 0)) {
+  for (const run of results) {
+    say();
+    if (results.length > 1) say(`${run.platform.topology}:`);
+    say(table(run));
+  }
+  if (results.length > 1) {
+    say();
+    say(comparison(results));
+  }
+  for (const s of results.flatMap((r) => r.scenarios).filter((s) => s.errors > 0)) {
     const codes = Object.entries(s.status_codes).filter(([code]) => !code.startsWith('2'));
     say(
       `${s.scenario}: ${s.errors} errors: ${codes.map(([code, n]) => `${n} × ${code}`).join(', ') || 'none by status'}` +
@@ -264,7 +278,7 @@ const main = async (): Promise<number> => {
     );
   }
   if (options.json) {
-    await writeJson(options.json, results);
+    await writeJson(options.json, results.length === 1 ? results[0]! : results);
     say(`Results written to ${options.json}`);
   }
   return 0;

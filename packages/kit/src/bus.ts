@@ -1,5 +1,6 @@
 import type { EventEnvelope } from './events.ts';
 import type { Logger } from './log.ts';
+import { consumeInSpan } from './tracing.ts';
 
 /** What the bus knows about one delivery beyond the event itself. */
 export interface EventDelivery {
@@ -51,7 +52,11 @@ export const createMemoryBus = (log: Logger): EventBus => {
     publish: async (events) => {
       for (const event of events) {
         const results = await Promise.allSettled(
-          subscriptions.filter((s) => wants(s, event.type)).map((s) => s.handle(event)),
+          subscriptions
+            .filter((s) => wants(s, event.type))
+            .map((s) =>
+              consumeInSpan(event, { system: 'memory', consumer: s.consumer }, () => s.handle(event)),
+            ),
         );
         const failed = results.filter((r): r is PromiseRejectedResult => r.status === 'rejected');
         if (failed.length > 0) {

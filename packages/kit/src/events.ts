@@ -1,5 +1,12 @@
 import { sql, type Transaction } from 'kysely';
 import { newId } from './ids.ts';
+import { currentEventTrace } from './tracing.ts';
+
+/** The W3C trace context an event was recorded in. */
+export interface EventTrace {
+  traceparent: string;
+  tracestate?: string;
+}
 
 /** The envelope every event travels in, whatever the bus. */
 export interface EventEnvelope<T = unknown> {
@@ -10,6 +17,8 @@ export interface EventEnvelope<T = unknown> {
   tenant_id: string | null;
   occurred_at: string;
   data: T;
+  /** Present when the change was traced: its consumers' spans join that trace. */
+  trace?: EventTrace;
 }
 
 export interface NewEvent<T = unknown> {
@@ -25,9 +34,11 @@ export interface NewEvent<T = unknown> {
 export const recordEvents = async <DB>(trx: Transaction<DB>, events: NewEvent[]): Promise<void> => {
   if (events.length === 0) return;
   const ids = events.map(() => newId('evt'));
-  await sql`insert into outbox (id, tenant_id, type, data)
-    select * from unnest(${ids}::text[], ${events.map((e) => e.tenantId)}::text[], ${events.map((e) => e.type)}::text[],
-                         ${events.map((e) => JSON.stringify(e.data))}::jsonb[])`.execute(trx);
+  const trace = currentEventTrace();
+  await sql`insert into outbox (id, tenant_id, type, data, trace)
+    select *, ${trace ? JSON.stringify(trace) : null}::jsonb
+      from unnest(${ids}::text[], ${events.map((e) => e.tenantId)}::text[], ${events.map((e) => e.type)}::text[],
+                  ${events.map((e) => JSON.stringify(e.data))}::jsonb[])`.execute(trx);
 };
 
 export const recordEvent = <DB, T>(trx: Transaction<DB>, event: NewEvent<T>): Promise<void> =>

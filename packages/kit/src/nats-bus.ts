@@ -5,6 +5,7 @@ import type { Logger } from './log.ts';
 import { connectNats } from './nats/connection.ts';
 import { busNames } from './nats/names.ts';
 import { ensureStreams } from './nats/streams.ts';
+import { publishInSpan } from './tracing.ts';
 import { startSubscription, type ConsumerSettings, type RunningSubscription } from './nats/subscription.ts';
 
 export interface NatsBusOptions extends Partial<ConsumerSettings> {
@@ -70,15 +71,20 @@ export const connectNatsBus = async (options: NatsBusOptions): Promise<EventBus>
     publish: async (events, publishOptions) => {
       if (closed) throw new Error('the event bus is closed');
       if (!link.connected()) throw new Error(`NATS at ${url} is unreachable; events stay in the outbox`);
-      const h = natsHeaders();
-      for (const [key, value] of Object.entries(publishOptions?.headers ?? {})) h.set(key, value);
       await Promise.all(
-        events.map((event) =>
-          js.publish(names.subjectOf(event.source, event.type), JSON.stringify(event), {
-            msgID: event.id,
-            headers: h,
-          }),
-        ),
+        events.map((event) => {
+          const subject = names.subjectOf(event.source, event.type);
+          // Each event carries the trace context it was recorded in, as W3C headers.
+          return publishInSpan(
+            event,
+            { system: 'nats', destination: subject, headers: publishOptions?.headers },
+            (headers) => {
+              const h = natsHeaders();
+              for (const [key, value] of Object.entries(headers)) h.set(key, value);
+              return js.publish(subject, JSON.stringify(event), { msgID: event.id, headers: h });
+            },
+          );
+        }),
       );
     },
     subscribe: (subscription) => {

@@ -1,6 +1,6 @@
 import type pg from 'pg';
 import type { EventBus } from './bus.ts';
-import type { EventEnvelope } from './events.ts';
+import type { EventEnvelope, EventTrace } from './events.ts';
 import type { Logger } from './log.ts';
 
 export interface OutboxRelay {
@@ -18,6 +18,7 @@ interface OutboxRow {
   type: string;
   data: unknown;
   occurred_at: Date;
+  trace: EventTrace | null;
 }
 
 const BATCH = 200;
@@ -42,7 +43,7 @@ export const createOutboxRelay = (pool: pg.Pool, bus: EventBus, source: string, 
     try {
       await client.query('begin');
       const { rows } = await client.query<OutboxRow>(
-        `select seq, id, tenant_id, type, data, occurred_at from outbox
+        `select seq, id, tenant_id, type, data, occurred_at, trace from outbox
           where published_at is null order by seq limit ${BATCH} for update skip locked`,
       );
       if (rows.length > 0) {
@@ -53,6 +54,7 @@ export const createOutboxRelay = (pool: pg.Pool, bus: EventBus, source: string, 
           tenant_id: r.tenant_id,
           occurred_at: r.occurred_at.toISOString(),
           data: r.data,
+          ...(r.trace ? { trace: r.trace } : {}),
         }));
         await bus.publish(events);
         await client.query('update outbox set published_at = now() where seq = any($1::bigint[])', [

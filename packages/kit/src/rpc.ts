@@ -13,8 +13,9 @@ import type { DescService } from '@bufbuild/protobuf';
 import { currentContext, runInContext } from './context.ts';
 import { AppError, type AppErrorJson } from './errors.ts';
 import type { Logger } from './log.ts';
+import { tracingClientInterceptor, tracingServerInterceptor } from './tracing.ts';
 
-const ERROR_HEADER = 'bazaar-error';
+export const ERROR_HEADER = 'bazaar-error';
 const REQUEST_ID_HEADER = 'x-request-id';
 
 const codeForStatus = (status: number): Code => {
@@ -56,9 +57,21 @@ export const fromConnectError = (error: ConnectError): AppError => {
       'service_unavailable',
       503,
       'A service this request needs is unavailable. Try again shortly.',
+      [],
+      { retry_after: 2 },
     );
   }
   return new AppError('internal', 500, 'Something went wrong on our side.');
+};
+
+/** The caller's deadline, from the Connect or gRPC timeout header, as a point in time. */
+const deadlineOf = (header: Headers): number | undefined => {
+  const connect = header.get('connect-timeout-ms');
+  if (connect) return Date.now() + Number(connect);
+  const grpc = /^(\d+)([HMSmun])$/.exec(header.get('grpc-timeout') ?? '');
+  if (!grpc) return undefined;
+  const unit = { H: 3_600_000, M: 60_000, S: 1_000, m: 1, u: 1e-3, n: 1e-6 }[grpc[2] as 'H'];
+  return Date.now() + Number(grpc[1]) * unit;
 };
 
 /** Server side: restores the caller's request id and turns domain errors into RPC errors. */
@@ -66,16 +79,22 @@ export const serverInterceptor =
   (log: Logger): Interceptor =>
   (next) =>
   (request) =>
-    runInContext({ requestId: request.header.get(REQUEST_ID_HEADER) ?? randomUUID() }, async () => {
-      try {
-        return await next(request);
-      } catch (error) {
-        if (error instanceof AppError) throw toConnectError(error);
-        if (error instanceof ConnectError) throw error;
-        log.error({ err: error, procedure: request.method.name }, 'unexpected error in RPC handler');
-        throw new ConnectError('internal error', Code.Internal);
-      }
-    });
+    runInContext(
+      {
+        requestId: request.header.get(REQUEST_ID_HEADER) ?? randomUUID(),
+        deadline: deadlineOf(request.header),
+      },
+      async () => {
+        try {
+          return await next(request);
+        } catch (error) {
+          if (error instanceof AppError) throw toConnectError(error);
+          if (error instanceof ConnectError) throw error;
+          log.error({ err: error, procedure: request.method.name }, 'unexpected error in RPC handler');
+          throw new ConnectError('internal error', Code.Internal);
+        }
+      },
+    );
 
 /** Client side: passes the request id on. */
 export const clientInterceptor: Interceptor = (next) => (request) => {
@@ -110,8 +129,8 @@ export const deferredTransport = (): { transport: Transport; connect(target: Tra
 /** All-in-one: calls go through the full Connect protocol, but in memory. */
 export const inMemoryTransport = (routes: Routes, log: Logger): Transport =>
   createRouterTransport(routes, {
-    router: { interceptors: [serverInterceptor(log)] },
-    transport: { interceptors: [clientInterceptor] },
+    router: { interceptors: [tracingServerInterceptor, serverInterceptor(log)] },
+    transport: { interceptors: [tracingClientInterceptor, clientInterceptor] },
   });
 
 /**

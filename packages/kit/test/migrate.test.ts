@@ -14,6 +14,7 @@ describe('migrate', () => {
     db = await freshDatabase();
     expect(await migrate(db.pool, { name: 'shop', migrations: fixtures('migrations-v1') }, log)).toEqual([
       'kit/0001_outbox_inbox.sql',
+      'kit/0002_outbox_trace.sql',
       'shop/0001_widgets.sql',
     ]);
     expect(await migrate(db.pool, { name: 'shop', migrations: fixtures('migrations-v1') }, log)).toEqual([]);

@@ -8,6 +8,7 @@ export interface RuntimeInfo {
   pid: number;
   postgres_url: string;
   gateway_url: string;
+  topology?: 'all-in-one' | 'split';
 }
 
 const file = (dataDir: string) => join(dataDir, 'runtime.json');

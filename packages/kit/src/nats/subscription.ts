@@ -11,6 +11,7 @@ import { headers as natsHeaders, nanos } from '@nats-io/transport-node';
 import type { Subscription } from '../bus.ts';
 import type { EventEnvelope } from '../events.ts';
 import type { Logger } from '../log.ts';
+import { consumeInSpan } from '../tracing.ts';
 import type { NatsLink } from './connection.ts';
 import { consumerNameOf, type BusNames } from './names.ts';
 
@@ -192,7 +193,12 @@ export const startSubscription = (
       if (Date.now() - since < settings.handlerTimeoutMs) settle(() => msg.working());
     }, settings.ackWaitMs / 2);
     try {
-      await subscription.handle(event, { headers: carriedHeaders(msg), attempt });
+      const headers = carriedHeaders(msg);
+      await consumeInSpan(
+        event,
+        { system: 'nats', consumer: subscription.consumer, destination: msg.subject, headers, attempt },
+        () => subscription.handle(event, { headers, attempt }),
+      );
       settle(() => msg.ack());
       const at = msg.time.getTime();
       handledUpTo = Math.max(handledUpTo ?? at, at);

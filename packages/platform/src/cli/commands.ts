@@ -4,12 +4,13 @@ import {
   createLogger,
   createMemoryBus,
   inMemoryTransport,
+  startTracing,
   stopOnSignals,
   type Database,
   type Logger,
 } from '@bazaar/kit';
 import { startAllInOne, type Platform } from '../all-in-one.ts';
-import { loadConfig, type PlatformConfig } from '../config.ts';
+import { loadConfig, SERVICE_NAMES, type PlatformConfig } from '../config.ts';
 import { openServiceDatabase, startPostgres } from '../databases.ts';
 import { ensureOperatorKey } from '../operator.ts';
 import { announceRunning, clearRunning, findRunning } from '../runtime.ts';
@@ -96,6 +97,7 @@ export const startCommand = async (): Promise<number> => {
       `Bazaar is already running on ${config.dataDir} (pid ${running.pid}, ${running.gateway_url}). Stop it first, or set BAZAAR_DATA_DIR to another directory.`,
     );
   }
+  const tracing = startTracing({ serviceName: 'bazaar', serviceVersion: VERSION });
   // Signals are handled from the first moment: a Ctrl-C during start-up waits for it, then stops.
   const starting = startAllInOne(config, log);
   const started: { platform?: Platform } = {};
@@ -103,6 +105,7 @@ export const startCommand = async (): Promise<number> => {
     const platform = await starting.catch(() => undefined);
     await platform?.stop();
     await clearRunning(config.dataDir);
+    await tracing.shutdown();
   };
   stopOnSignals(stop, log, () => started.platform?.killPostgres());
   const platform = await starting.catch((error: unknown) => {
@@ -124,8 +127,13 @@ export const startCommand = async (): Promise<number> => {
   return new Promise<number>(() => undefined);
 };
 
-export const migrateCommand = async (): Promise<number> => {
+export const migrateCommand = async (service?: string): Promise<number> => {
   const config = loadConfig();
+  const modules = [...SERVICES, { name: 'gateway' as const, migrations: gatewayMigrations }].filter(
+    (m) => service === undefined || m.name === service,
+  );
+  if (modules.length === 0)
+    throw new Error(`Unknown service '${service}'. Services: ${SERVICE_NAMES.join(', ')}.`);
   const running = findRunning(config.dataDir);
   const log = createLogger({ level: config.logLevel, pretty: config.prettyLogs });
   const postgres = await startPostgres(
@@ -133,7 +141,7 @@ export const migrateCommand = async (): Promise<number> => {
     log,
   );
   try {
-    for (const module of [...SERVICES, { name: 'gateway' as const, migrations: gatewayMigrations }]) {
+    for (const module of modules) {
       const db = await openServiceDatabase(
         postgres.url,
         config,

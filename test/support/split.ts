@@ -1,0 +1,174 @@
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { existsSync, readFileSync } from 'node:fs';
+import { chmod, mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { inject } from 'vitest';
+import { freePort } from './global-setup.ts';
+import type { Json, Response } from './platform.ts';
+import { BAZAAR, runBazaar, type Run } from './process.ts';
+
+export const NATS_SERVER = process.env.NATS_SERVER_PATH ?? '/usr/sbin/nats-server';
+
+/**
+ * The split topology's tests run their own NATS server, so they can stop and restart it without
+ * disturbing anything else. Without the binary they are skipped with the reason, except in CI.
+ */
+export const natsServerMissing = (): string | false =>
+  existsSync(NATS_SERVER) || process.env.CI === 'true'
+    ? false
+    : `no nats-server at ${NATS_SERVER}: install it (apt-get install nats-server) or set NATS_SERVER_PATH`;
+
+export interface PrivateNats {
+  url: string;
+  stop(): Promise<void>;
+  start(): Promise<void>;
+}
+
+const waitForPort = async (port: number, timeoutMs = 15_000) => {
+  const deadline = Date.now() + timeoutMs;
+  const { createConnection } = await import('node:net');
+  while (Date.now() < deadline) {
+    const open = await new Promise<boolean>((resolve) => {
+      const socket = createConnection({ host: '127.0.0.1', port });
+      socket.once('connect', () => {
+        socket.destroy();
+        resolve(true);
+      });
+      socket.once('error', () => resolve(false));
+    });
+    if (open) return;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  throw new Error(`nothing listens on ${port}`);
+};
+
+/** A NATS server with JetStream of the test's own, on a free port, its data kept across restarts. */
+export const startPrivateNats = async (): Promise<PrivateNats> => {
+  const port = await freePort();
+  const dir = await mkdtemp(join(tmpdir(), 'bazaar-nats-'));
+  let child: ChildProcess | undefined;
+  const start = async () => {
+    child = spawn(NATS_SERVER, ['-js', '-a', '127.0.0.1', '-p', String(port), '-sd', dir], {
+      stdio: 'ignore',
+    });
+    await waitForPort(port);
+  };
+  await start();
+  return {
+    url: `nats://127.0.0.1:${port}`,
+    start,
+    stop: async () => {
+      const current = child;
+      if (!current || current.exitCode !== null) return;
+      const exited = new Promise((resolve) => current.once('exit', resolve));
+      current.kill('SIGKILL');
+      await exited;
+    },
+  };
+};
+
+export interface ProcessRow {
+  service: string;
+  replica: number;
+  pid: number | null;
+  port: number;
+  state: string;
+  restarts: number;
+}
+
+export interface SplitPlatform {
+  url: string;
+  run: Run;
+  nats: PrivateNats;
+  secret: string;
+  publishable: string;
+  call: (method: string, path: string, key?: string, body?: unknown) => Promise<Response<Json>>;
+  /** `bazaar ps --json`, as a user runs it. */
+  ps(): ProcessRow[];
+  pidOf(service: string, replica?: number): number;
+  /** Resolves once the replica runs again under a new pid (or the same state, `restarts` higher). */
+  waitRunning(service: string, replica?: number, timeoutMs?: number): Promise<ProcessRow>;
+  stop(): Promise<void>;
+}
+
+/** `bazaar start --topology split` as a user runs it, on the test run's PostgreSQL and its own NATS. */
+export const startSplit = async (replicas: string): Promise<SplitPlatform> => {
+  const nats = await startPrivateNats();
+  const dataDir = await mkdtemp(join(tmpdir(), 'bazaar-split-'));
+  await chmod(dataDir, 0o755);
+  const port = await freePort();
+  const env = {
+    BAZAAR_DATA_DIR: dataDir,
+    DATABASE_URL: inject('postgresUrl'),
+    BAZAAR_DB_PREFIX: `s${randomBytes(4).toString('hex')}_`,
+    NATS_URL: nats.url,
+    PORT: String(port),
+    BAZAAR_DEMO_PRODUCTS: '10',
+    LOG_LEVEL: 'warn',
+    // A checkout cut off by a killed orders process is resumed after its lease: shorter than the
+    // default so the tests need not wait half a minute.
+    ORDERS_SAGA_LEASE_MS: '5000',
+  };
+  const run = runBazaar(['start', '--topology', 'split', '--replicas', replicas], env);
+  await run.waitFor(/is running \(split\)/, 300_000);
+  const credentials = JSON.parse(readFileSync(join(dataDir, 'credentials.json'), 'utf8')) as {
+    demo: { secret_key: string; publishable_key: string };
+  };
+  const url = `http://127.0.0.1:${port}`;
+  const call = async (method: string, path: string, key?: string, body?: unknown) => {
+    const headers: Record<string, string> = {};
+    if (key) headers.authorization = `Bearer ${key}`;
+    if (body !== undefined) headers['content-type'] = 'application/json';
+    const response = await fetch(`${url}${path}`, {
+      method,
+      headers,
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    const text = await response.text();
+    return { status: response.status, headers: response.headers, body: text ? JSON.parse(text) : undefined };
+  };
+  const ps = (): ProcessRow[] => {
+    const result = spawnSync(process.execPath, [BAZAAR, 'ps', '--json'], {
+      env: { ...process.env, ...env },
+      encoding: 'utf8',
+    });
+    if (result.status !== 0) throw new Error(`bazaar ps failed: ${result.stderr}`);
+    return JSON.parse(result.stdout) as ProcessRow[];
+  };
+  const row = (service: string, replica = 1) => {
+    const found = ps().find((p) => p.service === service && p.replica === replica);
+    if (!found) throw new Error(`no ${service}#${replica} in bazaar ps`);
+    return found;
+  };
+  return {
+    url,
+    run,
+    nats,
+    secret: credentials.demo.secret_key,
+    publishable: credentials.demo.publishable_key,
+    call,
+    ps,
+    pidOf: (service, replica = 1) => {
+      const pid = row(service, replica).pid;
+      if (pid === null) throw new Error(`${service}#${replica} has no process`);
+      return pid;
+    },
+    waitRunning: async (service, replica = 1, timeoutMs = 120_000) => {
+      const deadline = Date.now() + timeoutMs;
+      for (;;) {
+        const current = row(service, replica);
+        if (current.state === 'running') return current;
+        if (Date.now() > deadline) throw new Error(`${service}#${replica} is ${current.state}`);
+        await new Promise((resolve) => setTimeout(resolve, 250));
+      }
+    },
+    stop: async () => {
+      run.child.kill('SIGTERM');
+      await run.exited;
+      await nats.stop();
+      await rm(dataDir, { recursive: true, force: true });
+    },
+  };
+};
