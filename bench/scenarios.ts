@@ -2,6 +2,7 @@ import type { Request } from 'autocannon';
 import { getJson, listAll, type Page, type RequestSpec } from './api.ts';
 import { prepareCheckouts, STOCK_UP } from './checkout.ts';
 import { fanoutLoad } from './fanout.ts';
+import { graphqlList } from './graphql-list.ts';
 import type { LoadSettings, Measurement } from './load.ts';
 import { idOf, sequence, type Context, type Sequence, type Step } from './sequence.ts';
 
@@ -246,5 +247,12 @@ const webhookFanout: Scenario = {
   prepare: (context) => Promise.resolve(fanoutLoad(context, newCart(context.publishableKey), 'cart.created')),
 };
 
-/** In the order they run. Later: graphql-list. */
-export const SCENARIOS: Scenario[] = [catalogList, productDetail, cartAdd, checkout, webhookFanout];
+/** In the order they run. */
+export const SCENARIOS: Scenario[] = [
+  catalogList,
+  productDetail,
+  graphqlList,
+  cartAdd,
+  checkout,
+  webhookFanout,
+];

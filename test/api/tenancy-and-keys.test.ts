@@ -68,8 +68,8 @@ describe('API keys', () => {
   it('shows a new key once, then lists it by prefix with its last use', async () => {
     const created = await t.call('POST', '/v1/api-keys', a.secret, { kind: 'secret', name: 'CI' });
     expect(created.status).toBe(201);
-    expect(created.body.secret).toMatch(/^sk_[A-Za-z0-9]{32}$/);
-    expect(created.body.prefix).toBe(created.body.secret.slice(0, 10));
+    expect(created.body.secret).toMatch(/^sk_live_[A-Za-z0-9]{32}$/);
+    expect(created.body.prefix).toBe(created.body.secret.slice(0, 14));
 
     expect((await t.call('GET', '/v1/products', created.body.secret)).status).toBe(200);
     const listed = await t.call('GET', '/v1/api-keys?limit=100', a.secret);
@@ -141,8 +141,8 @@ describe('tenants (operator)', () => {
     const created = await t.call('POST', '/v1/tenants', operatorKey, { name: 'New Merchant' });
     expect(created.status).toBe(201);
     expect(created.body).toMatchObject({ object: 'tenant', name: 'New Merchant' });
-    expect(created.body.secret_key.secret).toMatch(/^sk_/);
-    expect(created.body.publishable_key.secret).toMatch(/^pk_/);
+    expect(created.body.secret_key.secret).toMatch(/^sk_live_/);
+    expect(created.body.publishable_key.secret).toMatch(/^pk_live_/);
     expect((await t.call('GET', '/v1/products', created.body.secret_key.secret)).body.data).toEqual([]);
     expect((await t.call('GET', `/v1/tenants/${created.body.id}`, operatorKey)).body.name).toBe(
       'New Merchant',

@@ -13,6 +13,10 @@ export interface Credentials {
     name: string;
     secret_key: string;
     publishable_key: string;
+    /** The demo account's test tenant and its keys (absent for a demo made before test mode). */
+    test_tenant_id?: string;
+    test_secret_key?: string;
+    test_publishable_key?: string;
     /** How many demo products are in; seeding resumes from here. */
     seeded_products: number;
     seeded: boolean;

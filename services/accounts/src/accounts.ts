@@ -10,7 +10,18 @@ import {
   type Database,
 } from '@bazaar/kit';
 import type { AccountsEvents } from './events.ts';
-import { displayPrefix, hashSecret, isWellFormedSecret, newSecret } from './secrets.ts';
+import { DEFAULT_PLAN, findPlan, PLANS, planOrFree } from './plans.ts';
+import { checkScopes, STOREFRONT_SCOPES } from './scopes.ts';
+import {
+  displayPrefix,
+  hashSecret,
+  isWellFormedSecret,
+  modeOfSecret,
+  newKeySecret,
+  newOperatorSecret,
+  type KeyPrefix,
+  type Mode,
+} from './secrets.ts';
 import * as store from './store.ts';
 import type { AccountsTables, ApiKeyRow, TenantRow, Trx } from './store.ts';
 
@@ -19,23 +30,36 @@ type KeyKind = ApiKeyRow['kind'];
 
 const event = eventMaker<AccountsEvents>();
 
-const SCOPES: Record<KeyKind, string[]> = { secret: ['*'], publishable: ['storefront'] };
-const KEY_KINDS: readonly string[] = ['secret', 'publishable'];
+const KEY_KINDS: readonly string[] = ['secret', 'publishable', 'restricted'];
+const KEY_PREFIX: Record<KeyKind, KeyPrefix> = { secret: 'sk', restricted: 'rk', publishable: 'pk' };
 const TOUCH_EVERY_MS = 60_000;
+const VERSION = /^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$/;
 
-const issueKey = async (trx: Trx, tenantId: string, kind: KeyKind, name: string) => {
-  const value = newSecret(kind === 'secret' ? 'sk' : 'pk');
+const issueKey = async (trx: Trx, tenant: TenantRow, kind: KeyKind, name: string, scopes: string[]) => {
+  const value = newKeySecret(KEY_PREFIX[kind], tenant.mode);
   const key = await store.insertApiKey(trx, {
     id: newId('key'),
-    tenant_id: tenantId,
+    tenant_id: tenant.id,
     kind,
     name,
     prefix: displayPrefix(value),
     hash: hashSecret(value),
-    scopes: SCOPES[kind],
+    scopes,
   });
-  await recordEvent(trx, event('api_key.created', tenantId, { id: key.id, kind }));
+  await recordEvent(trx, event('api_key.created', tenant.id, { id: key.id, kind }));
   return { key, value };
+};
+
+const scopesOf = (kind: KeyKind, requested: readonly string[]): string[] => {
+  if (kind === 'restricted') return checkScopes(requested);
+  if (requested.length > 0) {
+    throw invalid(
+      'scopes',
+      'scopes_not_allowed',
+      `Only restricted keys take 'scopes': create one with "kind": "restricted".`,
+    );
+  }
+  return kind === 'secret' ? ['*'] : STOREFRONT_SCOPES;
 };
 
 const checkName = (name: string, field = 'name'): string => {
@@ -45,36 +69,103 @@ const checkName = (name: string, field = 'name'): string => {
   return trimmed;
 };
 
+/** A mode's tenant with its first secret and publishable keys. */
+const openMode = async (trx: Trx, name: string, mode: Mode, accountId: string) => {
+  const tenant = await store.insertTenant(trx, {
+    id: mode === 'live' ? accountId : newId('ten'),
+    name,
+    mode,
+    account_id: accountId,
+    plan: DEFAULT_PLAN,
+  });
+  await recordEvent(
+    trx,
+    event('tenant.created', tenant.id, { id: tenant.id, name: tenant.name, mode, account_id: accountId }),
+  );
+  const secret = await issueKey(trx, tenant, 'secret', 'Default secret key', ['*']);
+  const publishable = await issueKey(
+    trx,
+    tenant,
+    'publishable',
+    'Default publishable key',
+    STOREFRONT_SCOPES,
+  );
+  return { tenant, secret, publishable };
+};
+
 export const createAccounts = (db: Db) => ({
-  /** A tenant with its first secret and publishable keys, shown once. */
+  /** An account: its live and its test tenant, each with its first secret and publishable keys, shown once. */
   createTenant: (name: string) =>
     db.system(async (trx) => {
-      const tenant = await store.insertTenant(trx, newId('ten'), checkName(name));
-      await recordEvent(trx, event('tenant.created', tenant.id, { id: tenant.id, name: tenant.name }));
-      const secret = await issueKey(trx, tenant.id, 'secret', 'Default secret key');
-      const publishable = await issueKey(trx, tenant.id, 'publishable', 'Default publishable key');
-      return { tenant, secret, publishable };
+      const checked = checkName(name);
+      const live = await openMode(trx, checked, 'live', newId('ten'));
+      const test = await openMode(trx, checked, 'test', live.tenant.id);
+      return { ...live, test };
     }),
 
-  getTenant: async (id: string): Promise<TenantRow> => {
-    const tenant = await db.system((trx) => store.findTenant(trx, id));
+  /** The operator moves an account to another plan or pins its API version; both modes change together. */
+  updateTenant: (id: string, changes: { plan?: string; apiVersion?: string }) =>
+    db.system(async (trx) => {
+      const tenants = await store.findAccountTenants(trx, id);
+      const live = tenants[0];
+      if (!live) throw notFound('tenant', id);
+      const set: { plan?: string; api_version?: string } = {};
+      if (changes.plan !== undefined) set.plan = findPlan(changes.plan).name;
+      if (changes.apiVersion !== undefined) {
+        if (!VERSION.test(changes.apiVersion)) {
+          throw invalid('api_version', 'invalid_value', `'api_version' must be a date: YYYY-MM-DD.`);
+        }
+        set.api_version = changes.apiVersion;
+      }
+      if (Object.keys(set).length > 0) {
+        await store.updateAccount(trx, live.account_id, set);
+        await recordEvent(
+          trx,
+          event('tenant.updated', live.id, {
+            id: live.id,
+            tenant_ids: tenants.map((t) => t.id),
+            plan: set.plan ?? live.plan,
+            api_version: set.api_version ?? live.api_version,
+          }),
+        );
+      }
+      const tenant = await store.findTenant(trx, id);
+      return { tenant: tenant!, testTenantId: tenants.find((t) => t.mode === 'test')?.id };
+    }),
+
+  listPlans: () => PLANS,
+
+  getTenant: async (id: string) => {
+    const tenants = await db.system((trx) => store.findAccountTenants(trx, id));
+    const tenant = tenants.find((t) => t.id === id);
     if (!tenant) throw notFound('tenant', id);
-    return tenant;
+    return { tenant, testTenantId: tenants.find((t) => t.mode === 'test')?.id };
   },
 
-  listTenants: async (limit: number, cursor: string) => {
-    const rows = await db.system((trx) =>
-      store.listTenants(trx, cursor ? decodeCursor(cursor) : undefined, limit + 1),
-    );
-    return page(rows, limit);
-  },
+  listTenants: async (limit: number, cursor: string) =>
+    db.system(async (trx) => {
+      const result = page(
+        await store.listTenants(trx, cursor ? decodeCursor(cursor) : undefined, limit + 1),
+        limit,
+      );
+      const tests = await store.testTenantsOf(
+        trx,
+        result.items.map((t) => t.id),
+      );
+      return { ...result, testTenants: tests };
+    }),
 
-  createApiKey: (tenantId: string, kind: string, name: string) => {
+  createApiKey: (tenantId: string, kind: string, name: string, scopes: readonly string[] = []) => {
     if (!KEY_KINDS.includes(kind)) {
-      throw invalid('kind', 'invalid_value', `'kind' must be 'secret' or 'publishable'.`);
+      throw invalid('kind', 'invalid_value', `'kind' must be 'secret', 'restricted' or 'publishable'.`);
     }
+    const keyScopes = scopesOf(kind as KeyKind, scopes);
     const keyName = checkName(name || `${kind} key`);
-    return db.tenant(tenantId, (trx) => issueKey(trx, tenantId, kind as KeyKind, keyName));
+    return db.tenant(tenantId, async (trx) => {
+      const tenant = await store.findTenant(trx, tenantId);
+      if (!tenant) throw notFound('tenant', tenantId);
+      return issueKey(trx, tenant, kind as KeyKind, keyName, keyScopes);
+    });
   },
 
   listApiKeys: async (tenantId: string, limit: number, cursor: string) => {
@@ -95,7 +186,11 @@ export const createAccounts = (db: Db) => ({
   /** Who presents this secret. Unknown and revoked secrets are refused with distinct codes. */
   authenticate: async (secret: string) => {
     if (!isWellFormedSecret(secret)) {
-      throw new AppError('invalid_api_key', 401, 'The API key is malformed. Keys look like sk_… or pk_….');
+      throw new AppError(
+        'invalid_api_key',
+        401,
+        'The API key is malformed. Keys look like sk_live_…, sk_test_…, rk_live_… or pk_live_….',
+      );
     }
     const hash = hashSecret(secret);
     return db.system(async (trx) => {
@@ -103,21 +198,25 @@ export const createAccounts = (db: Db) => ({
         const operator = await store.findOperatorKeyByHash(trx, hash);
         if (!operator || operator.revoked_at)
           throw new AppError('invalid_api_key', 401, 'Unknown operator key.');
-        return { principal: 'operator' as const, key: undefined };
+        return { principal: 'operator' as const, key: undefined, tenant: undefined, plan: undefined };
       }
       const key = await store.findApiKeyByHash(trx, hash);
       if (!key) throw new AppError('invalid_api_key', 401, 'Unknown API key.');
       if (key.revoked_at) throw new AppError('api_key_revoked', 401, 'This API key has been revoked.');
+      const tenant = await store.findTenant(trx, key.tenant_id);
+      if (!tenant || tenant.mode !== modeOfSecret(secret)) {
+        throw new AppError('invalid_api_key', 401, 'Unknown API key.');
+      }
       if (!key.last_used_at || Date.now() - key.last_used_at.getTime() > TOUCH_EVERY_MS) {
         await store.touchApiKey(trx, key.id);
       }
-      return { principal: 'api_key' as const, key };
+      return { principal: 'api_key' as const, key, tenant, plan: planOrFree(tenant.plan) };
     });
   },
 
   createOperatorKey: (name: string) =>
     db.system(async (trx) => {
-      const value = newSecret('op');
+      const value = newOperatorSecret();
       const key = await store.insertOperatorKey(trx, {
         id: newId('opk'),
         name: checkName(name),

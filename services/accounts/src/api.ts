@@ -1,11 +1,35 @@
 import { create } from '@bufbuild/protobuf';
-import { AccountsService, ApiKeySchema, TenantSchema, type ApiKey } from '@bazaar/contracts/accounts';
+import {
+  AccountsService,
+  ApiKeySchema,
+  PlanSchema,
+  TenantSchema,
+  type ApiKey,
+} from '@bazaar/contracts/accounts';
 import { pageSize, type ConnectRouter } from '@bazaar/kit';
 import type { Accounts } from './accounts.ts';
+import type { Plan } from './plans.ts';
 import type { ApiKeyRow, TenantRow } from './store.ts';
 
-const tenantMessage = (t: TenantRow) =>
-  create(TenantSchema, { id: t.id, name: t.name, createdAt: t.created_at.toISOString() });
+const tenantMessage = (t: TenantRow, testTenantId?: string) =>
+  create(TenantSchema, {
+    id: t.id,
+    name: t.name,
+    createdAt: t.created_at.toISOString(),
+    mode: t.mode,
+    accountId: t.account_id,
+    plan: t.plan,
+    apiVersion: t.api_version ?? undefined,
+    testTenantId: t.mode === 'live' ? testTenantId : t.id,
+  });
+
+const planMessage = (p: Plan) =>
+  create(PlanSchema, {
+    name: p.name,
+    rate: p.rate,
+    burst: p.burst,
+    monthlyQuota: p.monthlyQuota === null ? undefined : BigInt(p.monthlyQuota),
+  });
 
 const keyMessage = (k: ApiKeyRow): ApiKey =>
   create(ApiKeySchema, {
@@ -24,22 +48,38 @@ const keyMessage = (k: ApiKeyRow): ApiKey =>
 export const accountsRoutes = (accounts: Accounts) => (router: ConnectRouter) =>
   router.service(AccountsService, {
     createTenant: async ({ name }) => {
-      const { tenant, secret, publishable } = await accounts.createTenant(name);
+      const { tenant, secret, publishable, test } = await accounts.createTenant(name);
       return {
-        tenant: tenantMessage(tenant),
+        tenant: tenantMessage(tenant, test.tenant.id),
         secretKey: keyMessage(secret.key),
         secretKeyValue: secret.value,
         publishableKey: keyMessage(publishable.key),
         publishableKeyValue: publishable.value,
+        testTenant: tenantMessage(test.tenant),
+        testSecretKey: keyMessage(test.secret.key),
+        testSecretKeyValue: test.secret.value,
+        testPublishableKey: keyMessage(test.publishable.key),
+        testPublishableKeyValue: test.publishable.value,
       };
     },
-    getTenant: async ({ tenantId }) => ({ tenant: tenantMessage(await accounts.getTenant(tenantId)) }),
+    getTenant: async ({ tenantId }) => {
+      const { tenant, testTenantId } = await accounts.getTenant(tenantId);
+      return { tenant: tenantMessage(tenant, testTenantId) };
+    },
+    updateTenant: async ({ tenantId, plan, apiVersion }) => {
+      const { tenant, testTenantId } = await accounts.updateTenant(tenantId, { plan, apiVersion });
+      return { tenant: tenantMessage(tenant, testTenantId) };
+    },
+    listPlans: () => ({ plans: accounts.listPlans().map(planMessage) }),
     listTenants: async ({ limit, cursor }) => {
       const result = await accounts.listTenants(pageSize(limit), cursor);
-      return { tenants: result.items.map(tenantMessage), nextCursor: result.nextCursor };
+      return {
+        tenants: result.items.map((t) => tenantMessage(t, result.testTenants.get(t.id))),
+        nextCursor: result.nextCursor,
+      };
     },
-    createApiKey: async ({ tenantId, kind, name }) => {
-      const { key, value } = await accounts.createApiKey(tenantId, kind, name);
+    createApiKey: async ({ tenantId, kind, name, scopes }) => {
+      const { key, value } = await accounts.createApiKey(tenantId, kind, name, scopes);
       return { key: keyMessage(key), value };
     },
     listApiKeys: async ({ tenantId, limit, cursor }) => {
@@ -50,8 +90,14 @@ export const accountsRoutes = (accounts: Accounts) => (router: ConnectRouter) =>
       key: keyMessage(await accounts.revokeApiKey(tenantId, keyId)),
     }),
     authenticate: async ({ secret }) => {
-      const { principal, key } = await accounts.authenticate(secret);
-      return { principal, key: key ? keyMessage(key) : undefined };
+      const { principal, key, tenant, plan } = await accounts.authenticate(secret);
+      return {
+        principal,
+        key: key ? keyMessage(key) : undefined,
+        mode: tenant?.mode ?? '',
+        plan: plan ? planMessage(plan) : undefined,
+        apiVersion: tenant?.api_version ?? undefined,
+      };
     },
     createOperatorKey: ({ name }) => accounts.createOperatorKey(name),
   });

@@ -1,11 +1,20 @@
 import type { Generated, Selectable, Transaction } from 'kysely';
 
 export interface AccountsTables {
-  tenants: { id: string; name: string; created_at: Generated<Date> };
+  tenants: {
+    id: string;
+    name: string;
+    created_at: Generated<Date>;
+    mode: 'live' | 'test';
+    /** The live tenant's id, on both tenants of an account. */
+    account_id: string;
+    plan: string;
+    api_version: string | null;
+  };
   api_keys: {
     id: string;
     tenant_id: string;
-    kind: 'secret' | 'publishable';
+    kind: 'secret' | 'publishable' | 'restricted';
     name: string;
     prefix: string;
     hash: string;
@@ -29,16 +38,52 @@ export type TenantRow = Selectable<AccountsTables['tenants']>;
 export type ApiKeyRow = Selectable<AccountsTables['api_keys']>;
 export type OperatorKeyRow = Selectable<AccountsTables['operator_keys']>;
 
-export const insertTenant = (trx: Trx, id: string, name: string): Promise<TenantRow> =>
-  trx.insertInto('tenants').values({ id, name }).returningAll().executeTakeFirstOrThrow();
+export const insertTenant = (
+  trx: Trx,
+  tenant: Pick<TenantRow, 'id' | 'name' | 'mode' | 'account_id' | 'plan'>,
+): Promise<TenantRow> => trx.insertInto('tenants').values(tenant).returningAll().executeTakeFirstOrThrow();
+
+/** Both tenants of the account `id` belongs to (either of them), live first. */
+export const findAccountTenants = async (trx: Trx, id: string): Promise<TenantRow[]> => {
+  const tenant = await findTenant(trx, id);
+  if (!tenant) return [];
+  return trx
+    .selectFrom('tenants')
+    .selectAll()
+    .where('account_id', '=', tenant.account_id)
+    .orderBy('mode')
+    .execute();
+};
+
+/** Changes the plan or the pinned version of a whole account: its live and its test tenant. */
+export const updateAccount = async (
+  trx: Trx,
+  accountId: string,
+  changes: Partial<Pick<TenantRow, 'plan' | 'api_version'>>,
+): Promise<void> => {
+  await trx.updateTable('tenants').set(changes).where('account_id', '=', accountId).execute();
+};
 
 export const findTenant = (trx: Trx, id: string): Promise<TenantRow | undefined> =>
   trx.selectFrom('tenants').selectAll().where('id', '=', id).executeTakeFirst();
 
+/** Accounts, by their live tenants. */
 export const listTenants = (trx: Trx, after: string | undefined, limit: number): Promise<TenantRow[]> => {
-  let query = trx.selectFrom('tenants').selectAll().orderBy('id').limit(limit);
+  let query = trx.selectFrom('tenants').selectAll().where('mode', '=', 'live').orderBy('id').limit(limit);
   if (after) query = query.where('id', '>', after);
   return query.execute();
+};
+
+/** The test tenants of these accounts, by account. */
+export const testTenantsOf = async (trx: Trx, accountIds: string[]): Promise<Map<string, string>> => {
+  if (accountIds.length === 0) return new Map();
+  const rows = await trx
+    .selectFrom('tenants')
+    .select(['id', 'account_id'])
+    .where('account_id', 'in', accountIds)
+    .where('mode', '=', 'test')
+    .execute();
+  return new Map(rows.map((r) => [r.account_id, r.id]));
 };
 
 export const insertApiKey = (

@@ -2,7 +2,17 @@ import { randomUUID } from 'node:crypto';
 import swagger from '@fastify/swagger';
 import scalar from '@scalar/fastify-api-reference';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
-import { AppError, checkHealth, runInContext, type HealthCheck, type Logger } from '@bazaar/kit';
+import {
+  AppError,
+  checkHealth,
+  metrics,
+  recordHttpRequest,
+  runInContext,
+  traceHttpRequest,
+  type HealthCheck,
+  type Logger,
+  type RequestTrace,
+} from '@bazaar/kit';
 import { Ajv, type Options as AjvOptions } from 'ajv';
 import addFormatsModule from 'ajv-formats';
 import Fastify, {
@@ -111,13 +121,31 @@ export const createApp = async ({ log, version, readiness }: AppOptions): Promis
 
   for (const schema of [ProblemSchema, Product, Category, ApiKey, Tenant, Cart, Order]) app.addSchema(schema);
 
+  const traces = new WeakMap<object, RequestTrace>();
   app.addHook('onRequest', (request, reply, done) => {
     void reply.header('x-request-id', request.id);
-    runInContext({ requestId: request.id }, done);
+    const traced = traceHttpRequest({
+      method: request.method,
+      route: request.routeOptions.url,
+      url: request.url,
+      scheme: request.protocol,
+      headers: request.headers,
+    });
+    traces.set(request, traced);
+    traced.run(() => runInContext({ requestId: request.id }, done));
   });
   // Body parsing can lose the async context; restore it for the handler.
-  app.addHook('preHandler', (request, _reply, done) => runInContext({ requestId: request.id }, done));
+  app.addHook('preHandler', (request, _reply, done) => {
+    const restore = () => runInContext({ requestId: request.id }, done);
+    const traced = traces.get(request);
+    return traced ? traced.run(restore) : restore();
+  });
+  app.addHook('onRequestAbort', (request, done) => {
+    traces.get(request)?.end(499);
+    done();
+  });
   app.addHook('onResponse', (request, reply, done) => {
+    traces.get(request)?.end(reply.statusCode);
     request.log.info(
       {
         method: request.method,
@@ -126,6 +154,12 @@ export const createApp = async ({ log, version, readiness }: AppOptions): Promis
         ms: Math.round(reply.elapsedTime),
       },
       'request',
+    );
+    recordHttpRequest(
+      request.routeOptions.url ?? 'unmatched',
+      request.method,
+      reply.statusCode,
+      reply.elapsedTime / 1000,
     );
     done();
   });
@@ -176,6 +210,7 @@ export const createApp = async ({ log, version, readiness }: AppOptions): Promis
         { name: 'Webhooks', description: 'Endpoints that receive events, their deliveries and replays.' },
         { name: 'Events', description: 'The event log: what happened in the shop, kept 30 days.' },
         { name: 'Tenants', description: 'Merchants on the platform (operator keys only).' },
+        { name: 'Usage', description: 'Metered requests per key, endpoint and day: dashboards and billing.' },
       ],
       components: {
         securitySchemes: {
@@ -236,6 +271,9 @@ export const createApp = async ({ log, version, readiness }: AppOptions): Promis
       const report = await checkHealth(readiness);
       return reply.code(report.status === 'ok' ? 200 : 503).send(report);
     },
+  );
+  api.get('/metrics', { config: { access: 'public' }, schema: { hide: true } }, async (_request, reply) =>
+    reply.type(metrics.contentType).send(await metrics.metrics()),
   );
   return api;
 };

@@ -2,12 +2,15 @@ import type { AuthenticateResponse } from '@bazaar/contracts/accounts';
 
 /**
  * Who each recently seen secret belongs to, so most requests need no call to accounts. An entry lives
- * a minute at most and is dropped at once when its key is revoked (by this gateway, or by an event).
+ * a minute at most and is dropped at once when its key is revoked (by this gateway, or by an event), or
+ * when its account changes plan or pinned version (by an event).
  */
 export interface AuthCache {
   get(secret: string): AuthenticateResponse | undefined;
   set(secret: string, result: AuthenticateResponse): void;
   forgetKey(keyId: string): void;
+  /** Drops every entry of these tenants' keys. */
+  forgetTenants(tenantIds: readonly string[]): void;
 }
 
 export const createAuthCache = ({ ttlMs = 60_000, maxEntries = 50_000 } = {}): AuthCache => {
@@ -32,6 +35,17 @@ export const createAuthCache = ({ ttlMs = 60_000, maxEntries = 50_000 } = {}): A
       const secret = secretsByKey.get(keyId);
       if (secret !== undefined) entries.delete(secret);
       secretsByKey.delete(keyId);
+    },
+    forgetTenants: (tenantIds) => {
+      const tenants = new Set(tenantIds);
+      // Plan changes are rare; a scan of at most maxEntries is cheaper than another index.
+      for (const [secret, entry] of entries) {
+        const key = entry.result.key;
+        if (key && tenants.has(key.tenantId)) {
+          entries.delete(secret);
+          secretsByKey.delete(key.id);
+        }
+      }
     },
   };
 };

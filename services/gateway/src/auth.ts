@@ -1,6 +1,7 @@
 import type { AccountsService } from '@bazaar/contracts/accounts';
 import { AppError, type Client } from '@bazaar/kit';
 import type { AuthCache } from './auth-cache.ts';
+import { requireScope } from './scopes.ts';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 
 /**
@@ -12,9 +13,32 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
  */
 export type Access = 'public' | 'storefront' | 'secret' | 'operator';
 
+/** The plan of the caller's account; `rate` in requests per second, `monthlyQuota` null is unlimited. */
+export interface PlanLimits {
+  name: string;
+  rate: number;
+  burst: number;
+  monthlyQuota: number | null;
+}
+
+/**
+ * Who is calling. Restricted keys (`rk_…`) are `secret` keys whose `scopes` are a subset; `mode` is the
+ * mode of the key's tenant (each account has a live and a test tenant); `apiVersion` the account's pin.
+ */
 export type Principal =
   | { kind: 'operator' }
-  | { kind: 'secret' | 'publishable'; tenantId: string; keyId: string; scopes: string[] };
+  | {
+      kind: 'secret' | 'publishable';
+      tenantId: string;
+      keyId: string;
+      scopes: string[];
+      mode: 'test' | 'live';
+      plan: PlanLimits;
+      apiVersion: string | null;
+    };
+
+/** Requests per second of a key when accounts named no plan (an older accounts service): `free`'s. */
+const FALLBACK_PLAN: PlanLimits = { name: 'free', rate: 10, burst: 20, monthlyQuota: 100_000 };
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -76,12 +100,25 @@ export const authenticate =
         'Publishable keys are for storefronts: catalog reads, carts and checkout. Use a secret key, from your server.',
       );
     }
+    const plan = known.plan;
     request.principal = {
       kind: key.kind === 'publishable' ? 'publishable' : 'secret',
       tenantId: key.tenantId,
       keyId: key.id,
       scopes: key.scopes,
+      mode: known.mode === 'test' ? 'test' : 'live',
+      plan: plan
+        ? {
+            name: plan.name,
+            rate: plan.rate,
+            burst: plan.burst,
+            monthlyQuota: plan.monthlyQuota === undefined ? null : Number(plan.monthlyQuota),
+          }
+        : FALLBACK_PLAN,
+      apiVersion: known.apiVersion ?? null,
     };
+    const scope = request.routeOptions.config.scope;
+    if (scope) requireScope(request, scope);
   };
 
 /** The tenant the calling key belongs to. */

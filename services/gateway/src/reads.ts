@@ -14,20 +14,17 @@ export const cachedRead = async (
   reply: FastifyReply,
   cache: ReadCache,
   compute: () => Promise<{ payload: unknown; complete: boolean }>,
-): Promise<void> => {
+): Promise<FastifyReply> => {
   const tenantId = tenantOf(request);
   const key = `${isStorefront(request) ? 'storefront' : 'secret'} ${request.url}`;
   const hit = cache.get(tenantId, key);
-  if (hit !== undefined) {
-    void reply.type(JSON_TYPE).send(hit);
-    return;
-  }
+  if (hit !== undefined) return reply.type(JSON_TYPE).send(hit);
   const generation = cache.generation(tenantId);
   const { payload, complete } = await compute();
   // The route's response schema serializes it, as it would any answer.
   const body = reply.serialize(payload) as string;
   if (complete) cache.set(tenantId, key, body, generation);
-  void reply.type(JSON_TYPE).send(body);
+  return reply.type(JSON_TYPE).send(body);
 };
 
 interface WithVariants {

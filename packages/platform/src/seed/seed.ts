@@ -65,6 +65,7 @@ export const seedCatalog = async (
 };
 
 export const DEMO_STOCK_PER_VARIANT = 100;
+export const DEMO_PLAN = 'scale';
 
 /** Receives `perVariant` units of every variant into the tenant's main warehouse, a page of products at a time. */
 export const seedStock = async (
@@ -110,12 +111,14 @@ export const ensureDemoTenant = async (
 ): Promise<NonNullable<Credentials['demo']>> => {
   const credentials = await readCredentials(dataDir);
   let demo = credentials.demo;
+  let plan: string | undefined;
   if (demo) {
-    const exists = await clients.accounts.getTenant({ tenantId: demo.tenant_id }).then(
-      () => true,
-      () => false,
+    const existing = await clients.accounts.getTenant({ tenantId: demo.tenant_id }).then(
+      ({ tenant }) => tenant,
+      () => undefined,
     );
-    if (!exists) demo = undefined;
+    if (!existing) demo = undefined;
+    plan = existing?.plan;
   }
   if (!demo) {
     const created = await clients.accounts.createTenant({ name: 'Demo Store' });
@@ -124,11 +127,16 @@ export const ensureDemoTenant = async (
       name: created.tenant!.name,
       secret_key: created.secretKeyValue,
       publishable_key: created.publishableKeyValue,
+      test_tenant_id: created.testTenant?.id,
+      test_secret_key: created.testSecretKeyValue,
+      test_publishable_key: created.testPublishableKeyValue,
       seeded_products: 0,
       seeded: false,
     };
     await writeCredentials(dataDir, { ...credentials, demo });
   }
+  // The demo is for trying the platform out and for the benchmarks: the largest plan.
+  if (plan !== DEMO_PLAN) await clients.accounts.updateTenant({ tenantId: demo.tenant_id, plan: DEMO_PLAN });
   if (!demo.seeded) {
     const current = demo;
     report(`Seeding the demo catalog: ${productCount} products…`);

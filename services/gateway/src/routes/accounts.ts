@@ -1,29 +1,54 @@
-import type { AccountsService } from '@bazaar/contracts/accounts';
-import type { Client } from '@bazaar/kit';
+import type {
+  AccountsService,
+  Plan as PlanMessage,
+  Tenant as TenantMessage,
+} from '@bazaar/contracts/accounts';
+import { AppError, type Client } from '@bazaar/kit';
 import { Type } from 'typebox';
 import type { App } from '../app.ts';
 import type { AuthCache } from '../auth-cache.ts';
 import { tenantOf } from '../auth.ts';
-import { list, presentApiKey, presentTenant } from '../present.ts';
+import { isKnownVersion, KNOWN_VERSIONS } from '../versions/registry.ts';
+import { list, presentApiKey, presentTenant as presentTenantBase } from '../present.ts';
 import {
   ApiKey,
   ApiKeyCreate,
   ApiKeyList,
+  PlanList,
   Tenant,
   TenantCreate,
   TenantCreated,
   TenantList,
+  TenantUpdate,
 } from '../schemas/accounts.ts';
 import { errorResponses, IdParams, PageQuery } from '../schemas/common.ts';
 
 type Accounts = Client<typeof AccountsService>;
 const Page = Type.Object(PageQuery, { additionalProperties: false });
 
+const presentTenant = (t: TenantMessage | undefined) => ({
+  ...presentTenantBase(t),
+  mode: t?.mode || 'live',
+  account_id: t?.accountId || t?.id || '',
+  test_tenant_id: t?.testTenantId ?? null,
+  plan: t?.plan ?? '',
+  api_version: t?.apiVersion ?? null,
+});
+
+const presentPlan = (p: PlanMessage) => ({
+  object: 'plan' as const,
+  name: p.name,
+  rate: p.rate,
+  burst: p.burst,
+  monthly_quota: p.monthlyQuota === undefined ? null : Number(p.monthlyQuota),
+});
+
 export const apiKeyRoutes = (app: App, accounts: Accounts, auth: AuthCache): void => {
   const tags = ['API keys'];
   app.get(
     '/v1/api-keys',
     {
+      config: { scope: 'keys:read' },
       schema: {
         tags,
         operationId: 'listApiKeys',
@@ -49,11 +74,15 @@ export const apiKeyRoutes = (app: App, accounts: Accounts, auth: AuthCache): voi
   app.post(
     '/v1/api-keys',
     {
+      config: { scope: 'keys:write' },
       schema: {
         tags,
         operationId: 'createApiKey',
         summary: 'Create an API key',
-        description: 'The response holds the key in `secret`. It is shown only this once.',
+        description:
+          'The response holds the key in `secret`. It is shown only this once. The key belongs to the calling ' +
+          'key’s tenant, so to its mode (`sk_test_…` creates test keys). A restricted key (`rk_…`) carries only ' +
+          'the `scopes` given; an unknown scope is refused with `unknown_scope`.',
         body: ApiKeyCreate,
         response: { 201: ApiKey, ...errorResponses(400, 401, 403) },
       },
@@ -63,6 +92,7 @@ export const apiKeyRoutes = (app: App, accounts: Accounts, auth: AuthCache): voi
         tenantId: tenantOf(request),
         kind: request.body.kind,
         name: request.body.name ?? '',
+        scopes: request.body.scopes ?? [],
       });
       return reply.code(201).send(presentApiKey(key, value));
     },
@@ -71,6 +101,7 @@ export const apiKeyRoutes = (app: App, accounts: Accounts, auth: AuthCache): voi
   app.delete(
     '/v1/api-keys/:id',
     {
+      config: { scope: 'keys:write' },
       schema: {
         tags,
         operationId: 'revokeApiKey',
@@ -100,7 +131,8 @@ export const tenantRoutes = (app: App, accounts: Accounts): void => {
         operationId: 'createTenant',
         summary: 'Create a tenant',
         description:
-          'Operator keys only. Answers with the tenant’s first secret and publishable keys, shown once.',
+          'Operator keys only. Creates an account: a live tenant (this one) and a test tenant (`test_tenant`), each ' +
+          'with its first secret and publishable keys, shown once. New accounts are on the `growth` plan.',
         body: TenantCreate,
         response: { 201: TenantCreated, ...errorResponses(400, 401, 403) },
       },
@@ -111,6 +143,13 @@ export const tenantRoutes = (app: App, accounts: Accounts): void => {
         ...presentTenant(created.tenant),
         secret_key: presentApiKey(created.secretKey, created.secretKeyValue),
         publishable_key: presentApiKey(created.publishableKey, created.publishableKeyValue),
+        test_tenant: {
+          id: created.testTenant?.id ?? '',
+          object: 'tenant' as const,
+          mode: 'test',
+          secret_key: presentApiKey(created.testSecretKey, created.testSecretKeyValue),
+          publishable_key: presentApiKey(created.testPublishableKey, created.testPublishableKeyValue),
+        },
       });
     },
   );
@@ -149,5 +188,59 @@ export const tenantRoutes = (app: App, accounts: Accounts): void => {
       },
     },
     async (request) => presentTenant((await accounts.getTenant({ tenantId: request.params.id })).tenant),
+  );
+  app.patch(
+    '/v1/tenants/:id',
+    {
+      config: { access: 'operator' },
+      schema: {
+        tags,
+        operationId: 'updateTenant',
+        summary: 'Change a tenant’s plan or pinned API version',
+        description:
+          'Operator keys only. Applies to the whole account, live and test; every gateway applies a new plan ' +
+          'within seconds. An unknown plan is refused with `unknown_plan`, an unknown version with `unknown_api_version`.',
+        params: IdParams('tenant'),
+        body: TenantUpdate,
+        response: { 200: Tenant, ...errorResponses(400, 401, 403, 404) },
+      },
+    },
+    async (request) => {
+      const version = request.body.api_version;
+      // The gateway serves the versions; accounts only stores the pin.
+      if (version !== undefined && !isKnownVersion(version)) {
+        const message = `There is no API version '${version}'. Known versions: ${KNOWN_VERSIONS.join(', ')}.`;
+        throw new AppError('unknown_api_version', 400, message, [
+          { field: 'api_version', code: 'unknown_api_version', message },
+        ]);
+      }
+      const { tenant } = await accounts.updateTenant({
+        tenantId: request.params.id,
+        plan: request.body.plan,
+        apiVersion: request.body.api_version,
+      });
+      return presentTenant(tenant);
+    },
+  );
+};
+
+export const planRoutes = (app: App, accounts: Accounts): void => {
+  app.get(
+    '/v1/plans',
+    {
+      config: { access: 'operator' },
+      schema: {
+        tags: ['Tenants'],
+        operationId: 'listPlans',
+        summary: 'List plans',
+        description:
+          'Operator keys only. The plans an account may be on: a rate and a burst per key, a monthly quota per account.',
+        response: { 200: PlanList, ...errorResponses(401, 403) },
+      },
+    },
+    async () => {
+      const { plans } = await accounts.listPlans({});
+      return list(plans.map(presentPlan), '');
+    },
   );
 };

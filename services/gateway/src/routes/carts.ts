@@ -11,7 +11,8 @@ const OrderRef = { $ref: 'Order#' };
 
 /** Carts and checkout. Storefronts drive them with publishable keys. */
 export const cartRoutes = (app: App, { cart, orders }: Clients): void => {
-  const config = { access: 'storefront' as const };
+  const config = { access: 'storefront' as const, scope: 'carts:write' as const };
+  const readConfig = { access: 'storefront' as const, scope: 'carts:read' as const };
 
   app.post(
     '/v1/carts',
@@ -34,7 +35,7 @@ export const cartRoutes = (app: App, { cart, orders }: Clients): void => {
   app.get(
     '/v1/carts/:id',
     {
-      config,
+      config: readConfig,
       schema: {
         tags,
         operationId: 'getCart',

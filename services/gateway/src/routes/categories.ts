@@ -22,7 +22,7 @@ export const categoryRoutes = (app: App, catalog: Catalog, cache: ReadCache): vo
   app.get(
     '/v1/categories',
     {
-      config: { access: 'storefront' },
+      config: { access: 'storefront', scope: 'products:read' },
       schema: {
         tags,
         operationId: 'listCategories',
@@ -32,7 +32,7 @@ export const categoryRoutes = (app: App, catalog: Catalog, cache: ReadCache): vo
       },
     },
     async (request, reply) => {
-      await cachedRead(request, reply, cache, async () => {
+      return cachedRead(request, reply, cache, async () => {
         const result = await catalog.listCategories({
           tenantId: tenantOf(request),
           limit: request.query.limit ?? 20,
@@ -46,7 +46,7 @@ export const categoryRoutes = (app: App, catalog: Catalog, cache: ReadCache): vo
   app.get(
     '/v1/categories/:id',
     {
-      config: { access: 'storefront' },
+      config: { access: 'storefront', scope: 'products:read' },
       schema: {
         tags,
         operationId: 'getCategory',
@@ -57,7 +57,7 @@ export const categoryRoutes = (app: App, catalog: Catalog, cache: ReadCache): vo
       },
     },
     async (request, reply) => {
-      await cachedRead(request, reply, cache, async () => {
+      return cachedRead(request, reply, cache, async () => {
         const { category } = await catalog.getCategory({
           tenantId: tenantOf(request),
           idOrSlug: request.params.id,
@@ -70,6 +70,7 @@ export const categoryRoutes = (app: App, catalog: Catalog, cache: ReadCache): vo
   app.post(
     '/v1/categories',
     {
+      config: { scope: 'products:write' },
       schema: {
         tags,
         operationId: 'createCategory',
@@ -94,6 +95,7 @@ export const categoryRoutes = (app: App, catalog: Catalog, cache: ReadCache): vo
   app.patch(
     '/v1/categories/:id',
     {
+      config: { scope: 'products:write' },
       schema: {
         tags,
         operationId: 'updateCategory',
@@ -122,6 +124,7 @@ export const categoryRoutes = (app: App, catalog: Catalog, cache: ReadCache): vo
   app.delete(
     '/v1/categories/:id',
     {
+      config: { scope: 'products:write' },
       schema: {
         tags,
         operationId: 'deleteCategory',

@@ -24,6 +24,7 @@ export const eventRoutes = (app: App, { webhooks }: Clients): void => {
   app.get(
     '/v1/events',
     {
+      config: { scope: 'events:read' },
       schema: {
         tags,
         operationId: 'listEvents',
@@ -50,6 +51,7 @@ export const eventRoutes = (app: App, { webhooks }: Clients): void => {
   app.get(
     '/v1/events/:id',
     {
+      config: { scope: 'events:read' },
       schema: {
         tags,
         operationId: 'getEvent',

@@ -70,6 +70,7 @@ export const inventoryRoutes = (app: App, { inventory }: Clients): void => {
   app.get(
     '/v1/locations',
     {
+      config: { scope: 'inventory:read' },
       schema: {
         tags,
         operationId: 'listLocations',
@@ -92,6 +93,7 @@ export const inventoryRoutes = (app: App, { inventory }: Clients): void => {
   app.post(
     '/v1/locations',
     {
+      config: { scope: 'inventory:write' },
       schema: {
         tags,
         operationId: 'createLocation',
@@ -113,7 +115,7 @@ export const inventoryRoutes = (app: App, { inventory }: Clients): void => {
   app.get(
     '/v1/stock-levels',
     {
-      config: { access: 'storefront' },
+      config: { access: 'storefront', scope: 'inventory:read' },
       schema: {
         tags,
         operationId: 'listStockLevels',
@@ -137,6 +139,7 @@ export const inventoryRoutes = (app: App, { inventory }: Clients): void => {
   app.post(
     '/v1/stock-adjustments',
     {
+      config: { scope: 'inventory:write' },
       schema: {
         tags,
         operationId: 'createStockAdjustment',
@@ -165,6 +168,7 @@ export const inventoryRoutes = (app: App, { inventory }: Clients): void => {
   app.get(
     '/v1/stock-adjustments',
     {
+      config: { scope: 'inventory:read' },
       schema: {
         tags,
         operationId: 'listStockAdjustments',

@@ -22,6 +22,7 @@ export const orderRoutes = (app: App, { orders }: Clients): void => {
   app.get(
     '/v1/orders',
     {
+      config: { scope: 'orders:read' },
       schema: {
         tags,
         operationId: 'listOrders',
@@ -44,6 +45,7 @@ export const orderRoutes = (app: App, { orders }: Clients): void => {
   app.get(
     '/v1/orders/:id',
     {
+      config: { scope: 'orders:read' },
       schema: {
         tags,
         operationId: 'getOrder',
@@ -61,6 +63,7 @@ export const orderRoutes = (app: App, { orders }: Clients): void => {
   app.post(
     '/v1/orders/:id/cancel',
     {
+      config: { scope: 'orders:write' },
       schema: {
         tags,
         operationId: 'cancelOrder',
@@ -86,6 +89,7 @@ export const orderRoutes = (app: App, { orders }: Clients): void => {
   app.post(
     '/v1/orders/:id/fulfillments',
     {
+      config: { scope: 'orders:write' },
       schema: {
         tags,
         operationId: 'createFulfillment',
@@ -111,6 +115,7 @@ export const orderRoutes = (app: App, { orders }: Clients): void => {
   app.post(
     '/v1/orders/:id/refunds',
     {
+      config: { scope: 'orders:write' },
       schema: {
         tags,
         operationId: 'createRefund',
@@ -136,6 +141,7 @@ export const orderRoutes = (app: App, { orders }: Clients): void => {
   app.post(
     '/v1/orders/:id/returns',
     {
+      config: { scope: 'orders:write' },
       schema: {
         tags,
         operationId: 'createReturn',

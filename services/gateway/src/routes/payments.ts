@@ -40,6 +40,7 @@ export const paymentRoutes = (app: App, { payments }: Clients): void => {
   app.get(
     '/v1/payment-intents/:id',
     {
+      config: { scope: 'payments:read' },
       schema: {
         tags,
         operationId: 'getPaymentIntent',

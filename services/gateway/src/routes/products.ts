@@ -45,7 +45,7 @@ export const productRoutes = (app: App, { catalog, inventory }: Clients, cache: 
   app.get(
     '/v1/products',
     {
-      config: { access: 'storefront' },
+      config: { access: 'storefront', scope: 'products:read' },
       schema: {
         tags,
         operationId: 'listProducts',
@@ -56,7 +56,7 @@ export const productRoutes = (app: App, { catalog, inventory }: Clients, cache: 
       },
     },
     async (request, reply) => {
-      await cachedRead(request, reply, cache, async () => {
+      return cachedRead(request, reply, cache, async () => {
         const q = request.query;
         const tenantId = tenantOf(request);
         const result = await catalog.listProducts({
@@ -76,7 +76,7 @@ export const productRoutes = (app: App, { catalog, inventory }: Clients, cache: 
   app.get(
     '/v1/products/:id',
     {
-      config: { access: 'storefront' },
+      config: { access: 'storefront', scope: 'products:read' },
       schema: {
         tags,
         operationId: 'getProduct',
@@ -87,7 +87,7 @@ export const productRoutes = (app: App, { catalog, inventory }: Clients, cache: 
       },
     },
     async (request, reply) => {
-      await cachedRead(request, reply, cache, async () => {
+      return cachedRead(request, reply, cache, async () => {
         const tenantId = tenantOf(request);
         const { product } = await catalog.getProduct({ tenantId, idOrSlug: request.params.id });
         if (!product || (isStorefront(request) && product.status !== 'active')) {
@@ -102,6 +102,7 @@ export const productRoutes = (app: App, { catalog, inventory }: Clients, cache: 
   app.post(
     '/v1/products',
     {
+      config: { scope: 'products:write' },
       schema: {
         tags,
         operationId: 'createProduct',
@@ -120,6 +121,7 @@ export const productRoutes = (app: App, { catalog, inventory }: Clients, cache: 
   app.patch(
     '/v1/products/:id',
     {
+      config: { scope: 'products:write' },
       schema: {
         tags,
         operationId: 'updateProduct',
@@ -153,6 +155,7 @@ export const productRoutes = (app: App, { catalog, inventory }: Clients, cache: 
   app.delete(
     '/v1/products/:id',
     {
+      config: { scope: 'products:write' },
       schema: {
         tags,
         operationId: 'deleteProduct',

@@ -63,6 +63,7 @@ export const webhookRoutes = (app: App, { webhooks }: Clients): void => {
   app.post(
     '/v1/webhook-endpoints',
     {
+      config: { scope: 'webhooks:write' },
       schema: {
         tags,
         operationId: 'createWebhookEndpoint',
@@ -87,6 +88,7 @@ export const webhookRoutes = (app: App, { webhooks }: Clients): void => {
   app.get(
     '/v1/webhook-endpoints',
     {
+      config: { scope: 'webhooks:read' },
       schema: {
         tags,
         operationId: 'listWebhookEndpoints',
@@ -109,6 +111,7 @@ export const webhookRoutes = (app: App, { webhooks }: Clients): void => {
   app.get(
     '/v1/webhook-endpoints/:id',
     {
+      config: { scope: 'webhooks:read' },
       schema: {
         tags,
         operationId: 'getWebhookEndpoint',
@@ -126,6 +129,7 @@ export const webhookRoutes = (app: App, { webhooks }: Clients): void => {
   app.patch(
     '/v1/webhook-endpoints/:id',
     {
+      config: { scope: 'webhooks:write' },
       schema: {
         tags,
         operationId: 'updateWebhookEndpoint',
@@ -154,6 +158,7 @@ export const webhookRoutes = (app: App, { webhooks }: Clients): void => {
   app.delete(
     '/v1/webhook-endpoints/:id',
     {
+      config: { scope: 'webhooks:write' },
       schema: {
         tags,
         operationId: 'deleteWebhookEndpoint',
@@ -173,6 +178,7 @@ export const webhookRoutes = (app: App, { webhooks }: Clients): void => {
   app.post(
     '/v1/webhook-endpoints/:id/rotate-secret',
     {
+      config: { scope: 'webhooks:write' },
       schema: {
         tags,
         operationId: 'rotateWebhookEndpointSecret',
@@ -197,6 +203,7 @@ export const webhookRoutes = (app: App, { webhooks }: Clients): void => {
   app.post(
     '/v1/webhook-endpoints/:id/test',
     {
+      config: { scope: 'webhooks:write' },
       schema: {
         tags,
         operationId: 'testWebhookEndpoint',
@@ -218,6 +225,7 @@ export const webhookRoutes = (app: App, { webhooks }: Clients): void => {
   app.get(
     '/v1/webhook-endpoints/:id/deliveries',
     {
+      config: { scope: 'webhooks:read' },
       schema: {
         tags,
         operationId: 'listWebhookDeliveries',
@@ -244,6 +252,7 @@ export const webhookRoutes = (app: App, { webhooks }: Clients): void => {
   app.post(
     '/v1/webhook-endpoints/:id/replay',
     {
+      config: { scope: 'webhooks:write' },
       schema: {
         tags,
         operationId: 'replayFailedWebhookDeliveries',
@@ -267,6 +276,7 @@ export const webhookRoutes = (app: App, { webhooks }: Clients): void => {
   app.post(
     '/v1/webhook-deliveries/:id/replay',
     {
+      config: { scope: 'webhooks:write' },
       schema: {
         tags,
         operationId: 'replayWebhookDelivery',

@@ -10,7 +10,7 @@ import type { Message } from "@bufbuild/protobuf";
  * Describes the file bazaar/accounts/v1/accounts.proto.
  */
 export const file_bazaar_accounts_v1_accounts: GenFile = /*@__PURE__*/
-  fileDesc("CiFiYXphYXIvYWNjb3VudHMvdjEvYWNjb3VudHMucHJvdG8SEmJhemFhci5hY2NvdW50cy52MSI2CgZUZW5hbnQSCgoCaWQYASABKAkSDAoEbmFtZRgCIAEoCRISCgpjcmVhdGVkX2F0GAMgASgJIssBCgZBcGlLZXkSCgoCaWQYASABKAkSEQoJdGVuYW50X2lkGAIgASgJEgwKBGtpbmQYAyABKAkSDAoEbmFtZRgEIAEoCRIOCgZwcmVmaXgYBSABKAkSDgoGc2NvcGVzGAYgAygJEhIKCmNyZWF0ZWRfYXQYByABKAkSGQoMbGFzdF91c2VkX2F0GAggASgJSACIAQESFwoKcmV2b2tlZF9hdBgJIAEoCUgBiAEBQg8KDV9sYXN0X3VzZWRfYXRCDQoLX3Jldm9rZWRfYXQiIwoTQ3JlYXRlVGVuYW50UmVxdWVzdBIMCgRuYW1lGAEgASgJIuABChRDcmVhdGVUZW5hbnRSZXNwb25zZRIqCgZ0ZW5hbnQYASABKAsyGi5iYXphYXIuYWNjb3VudHMudjEuVGVuYW50Ei4KCnNlY3JldF9rZXkYAiABKAsyGi5iYXphYXIuYWNjb3VudHMudjEuQXBpS2V5EhgKEHNlY3JldF9rZXlfdmFsdWUYAyABKAkSMwoPcHVibGlzaGFibGVfa2V5GAQgASgLMhouYmF6YWFyLmFjY291bnRzLnYxLkFwaUtleRIdChVwdWJsaXNoYWJsZV9rZXlfdmFsdWUYBSABKAkiJQoQR2V0VGVuYW50UmVxdWVzdBIRCgl0ZW5hbnRfaWQYASABKAkiPwoRR2V0VGVuYW50UmVzcG9uc2USKgoGdGVuYW50GAEgASgLMhouYmF6YWFyLmFjY291bnRzLnYxLlRlbmFudCIzChJMaXN0VGVuYW50c1JlcXVlc3QSDQoFbGltaXQYASABKAUSDgoGY3Vyc29yGAIgASgJIlcKE0xpc3RUZW5hbnRzUmVzcG9uc2USKwoHdGVuYW50cxgBIAMoCzIaLmJhemFhci5hY2NvdW50cy52MS5UZW5hbnQSEwoLbmV4dF9jdXJzb3IYAiABKAkiRAoTQ3JlYXRlQXBpS2V5UmVxdWVzdBIRCgl0ZW5hbnRfaWQYASABKAkSDAoEa2luZBgCIAEoCRIMCgRuYW1lGAMgASgJIk4KFENyZWF0ZUFwaUtleVJlc3BvbnNlEicKA2tleRgBIAEoCzIaLmJhemFhci5hY2NvdW50cy52MS5BcGlLZXkSDQoFdmFsdWUYAiABKAkiRgoSTGlzdEFwaUtleXNSZXF1ZXN0EhEKCXRlbmFudF9pZBgBIAEoCRINCgVsaW1pdBgCIAEoBRIOCgZjdXJzb3IYAyABKAkiVAoTTGlzdEFwaUtleXNSZXNwb25zZRIoCgRrZXlzGAEgAygLMhouYmF6YWFyLmFjY291bnRzLnYxLkFwaUtleRITCgtuZXh0X2N1cnNvchgCIAEoCSI4ChNSZXZva2VBcGlLZXlSZXF1ZXN0EhEKCXRlbmFudF9pZBgBIAEoCRIOCgZrZXlfaWQYAiABKAkiPwoUUmV2b2tlQXBpS2V5UmVzcG9uc2USJwoDa2V5GAEgASgLMhouYmF6YWFyLmFjY291bnRzLnYxLkFwaUtleSIlChNBdXRoZW50aWNhdGVSZXF1ZXN0Eg4KBnNlY3JldBgBIAEoCSJSChRBdXRoZW50aWNhdGVSZXNwb25zZRIRCglwcmluY2lwYWwYASABKAkSJwoDa2V5GAIgASgLMhouYmF6YWFyLmFjY291bnRzLnYxLkFwaUtleSIoChhDcmVhdGVPcGVyYXRvcktleVJlcXVlc3QSDAoEbmFtZRgBIAEoCSI2ChlDcmVhdGVPcGVyYXRvcktleVJlc3BvbnNlEgoKAmlkGAEgASgJEg0KBXZhbHVlGAIgASgJMqkGCg9BY2NvdW50c1NlcnZpY2USYQoMQ3JlYXRlVGVuYW50EicuYmF6YWFyLmFjY291bnRzLnYxLkNyZWF0ZVRlbmFudFJlcXVlc3QaKC5iYXphYXIuYWNjb3VudHMudjEuQ3JlYXRlVGVuYW50UmVzcG9uc2USWAoJR2V0VGVuYW50EiQuYmF6YWFyLmFjY291bnRzLnYxLkdldFRlbmFudFJlcXVlc3QaJS5iYXphYXIuYWNjb3VudHMudjEuR2V0VGVuYW50UmVzcG9uc2USXgoLTGlzdFRlbmFudHMSJi5iYXphYXIuYWNjb3VudHMudjEuTGlzdFRlbmFudHNSZXF1ZXN0GicuYmF6YWFyLmFjY291bnRzLnYxLkxpc3RUZW5hbnRzUmVzcG9uc2USYQoMQ3JlYXRlQXBpS2V5EicuYmF6YWFyLmFjY291bnRzLnYxLkNyZWF0ZUFwaUtleVJlcXVlc3QaKC5iYXphYXIuYWNjb3VudHMudjEuQ3JlYXRlQXBpS2V5UmVzcG9uc2USXgoLTGlzdEFwaUtleXMSJi5iYXphYXIuYWNjb3VudHMudjEuTGlzdEFwaUtleXNSZXF1ZXN0GicuYmF6YWFyLmFjY291bnRzLnYxLkxpc3RBcGlLZXlzUmVzcG9uc2USYQoMUmV2b2tlQXBpS2V5EicuYmF6YWFyLmFjY291bnRzLnYxLlJldm9rZUFwaUtleVJlcXVlc3QaKC5iYXphYXIuYWNjb3VudHMudjEuUmV2b2tlQXBpS2V5UmVzcG9uc2USYQoMQXV0aGVudGljYXRlEicuYmF6YWFyLmFjY291bnRzLnYxLkF1dGhlbnRpY2F0ZVJlcXVlc3QaKC5iYXphYXIuYWNjb3VudHMudjEuQXV0aGVudGljYXRlUmVzcG9uc2UScAoRQ3JlYXRlT3BlcmF0b3JLZXkSLC5iYXphYXIuYWNjb3VudHMudjEuQ3JlYXRlT3BlcmF0b3JLZXlSZXF1ZXN0Gi0uYmF6YWFyLmFjY291bnRzLnYxLkNyZWF0ZU9wZXJhdG9yS2V5UmVzcG9uc2ViBnByb3RvMw");
+  fileDesc("CiFiYXphYXIvYWNjb3VudHMvdjEvYWNjb3VudHMucHJvdG8SEmJhemFhci5hY2NvdW50cy52MSLAAQoGVGVuYW50EgoKAmlkGAEgASgJEgwKBG5hbWUYAiABKAkSEgoKY3JlYXRlZF9hdBgDIAEoCRIMCgRtb2RlGAQgASgJEhIKCmFjY291bnRfaWQYBSABKAkSDAoEcGxhbhgGIAEoCRIYCgthcGlfdmVyc2lvbhgHIAEoCUgAiAEBEhsKDnRlc3RfdGVuYW50X2lkGAggASgJSAGIAQFCDgoMX2FwaV92ZXJzaW9uQhEKD190ZXN0X3RlbmFudF9pZCJfCgRQbGFuEgwKBG5hbWUYASABKAkSDAoEcmF0ZRgCIAEoARINCgVidXJzdBgDIAEoBRIaCg1tb250aGx5X3F1b3RhGAQgASgDSACIAQFCEAoOX21vbnRobHlfcXVvdGEiywEKBkFwaUtleRIKCgJpZBgBIAEoCRIRCgl0ZW5hbnRfaWQYAiABKAkSDAoEa2luZBgDIAEoCRIMCgRuYW1lGAQgASgJEg4KBnByZWZpeBgFIAEoCRIOCgZzY29wZXMYBiADKAkSEgoKY3JlYXRlZF9hdBgHIAEoCRIZCgxsYXN0X3VzZWRfYXQYCCABKAlIAIgBARIXCgpyZXZva2VkX2F0GAkgASgJSAGIAQFCDwoNX2xhc3RfdXNlZF9hdEINCgtfcmV2b2tlZF9hdCIjChNDcmVhdGVUZW5hbnRSZXF1ZXN0EgwKBG5hbWUYASABKAkiwwMKFENyZWF0ZVRlbmFudFJlc3BvbnNlEioKBnRlbmFudBgBIAEoCzIaLmJhemFhci5hY2NvdW50cy52MS5UZW5hbnQSLgoKc2VjcmV0X2tleRgCIAEoCzIaLmJhemFhci5hY2NvdW50cy52MS5BcGlLZXkSGAoQc2VjcmV0X2tleV92YWx1ZRgDIAEoCRIzCg9wdWJsaXNoYWJsZV9rZXkYBCABKAsyGi5iYXphYXIuYWNjb3VudHMudjEuQXBpS2V5Eh0KFXB1Ymxpc2hhYmxlX2tleV92YWx1ZRgFIAEoCRIvCgt0ZXN0X3RlbmFudBgGIAEoCzIaLmJhemFhci5hY2NvdW50cy52MS5UZW5hbnQSMwoPdGVzdF9zZWNyZXRfa2V5GAcgASgLMhouYmF6YWFyLmFjY291bnRzLnYxLkFwaUtleRIdChV0ZXN0X3NlY3JldF9rZXlfdmFsdWUYCCABKAkSOAoUdGVzdF9wdWJsaXNoYWJsZV9rZXkYCSABKAsyGi5iYXphYXIuYWNjb3VudHMudjEuQXBpS2V5EiIKGnRlc3RfcHVibGlzaGFibGVfa2V5X3ZhbHVlGAogASgJIiUKEEdldFRlbmFudFJlcXVlc3QSEQoJdGVuYW50X2lkGAEgASgJIj8KEUdldFRlbmFudFJlc3BvbnNlEioKBnRlbmFudBgBIAEoCzIaLmJhemFhci5hY2NvdW50cy52MS5UZW5hbnQiMwoSTGlzdFRlbmFudHNSZXF1ZXN0Eg0KBWxpbWl0GAEgASgFEg4KBmN1cnNvchgCIAEoCSJXChNMaXN0VGVuYW50c1Jlc3BvbnNlEisKB3RlbmFudHMYASADKAsyGi5iYXphYXIuYWNjb3VudHMudjEuVGVuYW50EhMKC25leHRfY3Vyc29yGAIgASgJIlQKE0NyZWF0ZUFwaUtleVJlcXVlc3QSEQoJdGVuYW50X2lkGAEgASgJEgwKBGtpbmQYAiABKAkSDAoEbmFtZRgDIAEoCRIOCgZzY29wZXMYBCADKAkiTgoUQ3JlYXRlQXBpS2V5UmVzcG9uc2USJwoDa2V5GAEgASgLMhouYmF6YWFyLmFjY291bnRzLnYxLkFwaUtleRINCgV2YWx1ZRgCIAEoCSJGChJMaXN0QXBpS2V5c1JlcXVlc3QSEQoJdGVuYW50X2lkGAEgASgJEg0KBWxpbWl0GAIgASgFEg4KBmN1cnNvchgDIAEoCSJUChNMaXN0QXBpS2V5c1Jlc3BvbnNlEigKBGtleXMYASADKAsyGi5iYXphYXIuYWNjb3VudHMudjEuQXBpS2V5EhMKC25leHRfY3Vyc29yGAIgASgJIjgKE1Jldm9rZUFwaUtleVJlcXVlc3QSEQoJdGVuYW50X2lkGAEgASgJEg4KBmtleV9pZBgCIAEoCSI/ChRSZXZva2VBcGlLZXlSZXNwb25zZRInCgNrZXkYASABKAsyGi5iYXphYXIuYWNjb3VudHMudjEuQXBpS2V5IiUKE0F1dGhlbnRpY2F0ZVJlcXVlc3QSDgoGc2VjcmV0GAEgASgJIrIBChRBdXRoZW50aWNhdGVSZXNwb25zZRIRCglwcmluY2lwYWwYASABKAkSJwoDa2V5GAIgASgLMhouYmF6YWFyLmFjY291bnRzLnYxLkFwaUtleRIMCgRtb2RlGAMgASgJEiYKBHBsYW4YBCABKAsyGC5iYXphYXIuYWNjb3VudHMudjEuUGxhbhIYCgthcGlfdmVyc2lvbhgFIAEoCUgAiAEBQg4KDF9hcGlfdmVyc2lvbiIoChhDcmVhdGVPcGVyYXRvcktleVJlcXVlc3QSDAoEbmFtZRgBIAEoCSI2ChlDcmVhdGVPcGVyYXRvcktleVJlc3BvbnNlEgoKAmlkGAEgASgJEg0KBXZhbHVlGAIgASgJIm4KE1VwZGF0ZVRlbmFudFJlcXVlc3QSEQoJdGVuYW50X2lkGAEgASgJEhEKBHBsYW4YAiABKAlIAIgBARIYCgthcGlfdmVyc2lvbhgDIAEoCUgBiAEBQgcKBV9wbGFuQg4KDF9hcGlfdmVyc2lvbiJCChRVcGRhdGVUZW5hbnRSZXNwb25zZRIqCgZ0ZW5hbnQYASABKAsyGi5iYXphYXIuYWNjb3VudHMudjEuVGVuYW50IhIKEExpc3RQbGFuc1JlcXVlc3QiPAoRTGlzdFBsYW5zUmVzcG9uc2USJwoFcGxhbnMYASADKAsyGC5iYXphYXIuYWNjb3VudHMudjEuUGxhbjLmBwoPQWNjb3VudHNTZXJ2aWNlEmEKDENyZWF0ZVRlbmFudBInLmJhemFhci5hY2NvdW50cy52MS5DcmVhdGVUZW5hbnRSZXF1ZXN0GiguYmF6YWFyLmFjY291bnRzLnYxLkNyZWF0ZVRlbmFudFJlc3BvbnNlElgKCUdldFRlbmFudBIkLmJhemFhci5hY2NvdW50cy52MS5HZXRUZW5hbnRSZXF1ZXN0GiUuYmF6YWFyLmFjY291bnRzLnYxLkdldFRlbmFudFJlc3BvbnNlEl4KC0xpc3RUZW5hbnRzEiYuYmF6YWFyLmFjY291bnRzLnYxLkxpc3RUZW5hbnRzUmVxdWVzdBonLmJhemFhci5hY2NvdW50cy52MS5MaXN0VGVuYW50c1Jlc3BvbnNlEmEKDENyZWF0ZUFwaUtleRInLmJhemFhci5hY2NvdW50cy52MS5DcmVhdGVBcGlLZXlSZXF1ZXN0GiguYmF6YWFyLmFjY291bnRzLnYxLkNyZWF0ZUFwaUtleVJlc3BvbnNlEl4KC0xpc3RBcGlLZXlzEiYuYmF6YWFyLmFjY291bnRzLnYxLkxpc3RBcGlLZXlzUmVxdWVzdBonLmJhemFhci5hY2NvdW50cy52MS5MaXN0QXBpS2V5c1Jlc3BvbnNlEmEKDFJldm9rZUFwaUtleRInLmJhemFhci5hY2NvdW50cy52MS5SZXZva2VBcGlLZXlSZXF1ZXN0GiguYmF6YWFyLmFjY291bnRzLnYxLlJldm9rZUFwaUtleVJlc3BvbnNlEmEKDEF1dGhlbnRpY2F0ZRInLmJhemFhci5hY2NvdW50cy52MS5BdXRoZW50aWNhdGVSZXF1ZXN0GiguYmF6YWFyLmFjY291bnRzLnYxLkF1dGhlbnRpY2F0ZVJlc3BvbnNlEnAKEUNyZWF0ZU9wZXJhdG9yS2V5EiwuYmF6YWFyLmFjY291bnRzLnYxLkNyZWF0ZU9wZXJhdG9yS2V5UmVxdWVzdBotLmJhemFhci5hY2NvdW50cy52MS5DcmVhdGVPcGVyYXRvcktleVJlc3BvbnNlEmEKDFVwZGF0ZVRlbmFudBInLmJhemFhci5hY2NvdW50cy52MS5VcGRhdGVUZW5hbnRSZXF1ZXN0GiguYmF6YWFyLmFjY291bnRzLnYxLlVwZGF0ZVRlbmFudFJlc3BvbnNlElgKCUxpc3RQbGFucxIkLmJhemFhci5hY2NvdW50cy52MS5MaXN0UGxhbnNSZXF1ZXN0GiUuYmF6YWFyLmFjY291bnRzLnYxLkxpc3RQbGFuc1Jlc3BvbnNlYgZwcm90bzM");
 
 /**
  * @generated from message bazaar.accounts.v1.Tenant
@@ -30,6 +30,41 @@ export type Tenant = Message<"bazaar.accounts.v1.Tenant"> & {
    * @generated from field: string created_at = 3;
    */
   createdAt: string;
+
+  /**
+   * "live" or "test": an account has one tenant of each, whose data never meets.
+   *
+   * @generated from field: string mode = 4;
+   */
+  mode: string;
+
+  /**
+   * The live tenant's id, the same on both tenants of an account.
+   *
+   * @generated from field: string account_id = 5;
+   */
+  accountId: string;
+
+  /**
+   * The account's plan, by name.
+   *
+   * @generated from field: string plan = 6;
+   */
+  plan: string;
+
+  /**
+   * The account's pinned API version (YYYY-MM-DD), if any.
+   *
+   * @generated from field: optional string api_version = 7;
+   */
+  apiVersion?: string | undefined;
+
+  /**
+   * The account's test tenant, when known.
+   *
+   * @generated from field: optional string test_tenant_id = 8;
+   */
+  testTenantId?: string | undefined;
 };
 
 /**
@@ -38,6 +73,44 @@ export type Tenant = Message<"bazaar.accounts.v1.Tenant"> & {
  */
 export const TenantSchema: GenMessage<Tenant> = /*@__PURE__*/
   messageDesc(file_bazaar_accounts_v1_accounts, 0);
+
+/**
+ * @generated from message bazaar.accounts.v1.Plan
+ */
+export type Plan = Message<"bazaar.accounts.v1.Plan"> & {
+  /**
+   * @generated from field: string name = 1;
+   */
+  name: string;
+
+  /**
+   * Requests per second, sustained, per key.
+   *
+   * @generated from field: double rate = 2;
+   */
+  rate: number;
+
+  /**
+   * Requests a key may make at once.
+   *
+   * @generated from field: int32 burst = 3;
+   */
+  burst: number;
+
+  /**
+   * Requests per calendar month for the account; absent is unlimited.
+   *
+   * @generated from field: optional int64 monthly_quota = 4;
+   */
+  monthlyQuota?: bigint | undefined;
+};
+
+/**
+ * Describes the message bazaar.accounts.v1.Plan.
+ * Use `create(PlanSchema)` to create a new message.
+ */
+export const PlanSchema: GenMessage<Plan> = /*@__PURE__*/
+  messageDesc(file_bazaar_accounts_v1_accounts, 1);
 
 /**
  * @generated from message bazaar.accounts.v1.ApiKey
@@ -54,7 +127,7 @@ export type ApiKey = Message<"bazaar.accounts.v1.ApiKey"> & {
   tenantId: string;
 
   /**
-   * "secret" or "publishable".
+   * "secret", "restricted" or "publishable".
    *
    * @generated from field: string kind = 3;
    */
@@ -98,7 +171,7 @@ export type ApiKey = Message<"bazaar.accounts.v1.ApiKey"> & {
  * Use `create(ApiKeySchema)` to create a new message.
  */
 export const ApiKeySchema: GenMessage<ApiKey> = /*@__PURE__*/
-  messageDesc(file_bazaar_accounts_v1_accounts, 1);
+  messageDesc(file_bazaar_accounts_v1_accounts, 2);
 
 /**
  * @generated from message bazaar.accounts.v1.CreateTenantRequest
@@ -115,7 +188,7 @@ export type CreateTenantRequest = Message<"bazaar.accounts.v1.CreateTenantReques
  * Use `create(CreateTenantRequestSchema)` to create a new message.
  */
 export const CreateTenantRequestSchema: GenMessage<CreateTenantRequest> = /*@__PURE__*/
-  messageDesc(file_bazaar_accounts_v1_accounts, 2);
+  messageDesc(file_bazaar_accounts_v1_accounts, 3);
 
 /**
  * @generated from message bazaar.accounts.v1.CreateTenantResponse
@@ -147,6 +220,33 @@ export type CreateTenantResponse = Message<"bazaar.accounts.v1.CreateTenantRespo
    * @generated from field: string publishable_key_value = 5;
    */
   publishableKeyValue: string;
+
+  /**
+   * The account's test tenant and its first keys (sk_test_…, pk_test_…), shown once.
+   *
+   * @generated from field: bazaar.accounts.v1.Tenant test_tenant = 6;
+   */
+  testTenant?: Tenant | undefined;
+
+  /**
+   * @generated from field: bazaar.accounts.v1.ApiKey test_secret_key = 7;
+   */
+  testSecretKey?: ApiKey | undefined;
+
+  /**
+   * @generated from field: string test_secret_key_value = 8;
+   */
+  testSecretKeyValue: string;
+
+  /**
+   * @generated from field: bazaar.accounts.v1.ApiKey test_publishable_key = 9;
+   */
+  testPublishableKey?: ApiKey | undefined;
+
+  /**
+   * @generated from field: string test_publishable_key_value = 10;
+   */
+  testPublishableKeyValue: string;
 };
 
 /**
@@ -154,7 +254,7 @@ export type CreateTenantResponse = Message<"bazaar.accounts.v1.CreateTenantRespo
  * Use `create(CreateTenantResponseSchema)` to create a new message.
  */
 export const CreateTenantResponseSchema: GenMessage<CreateTenantResponse> = /*@__PURE__*/
-  messageDesc(file_bazaar_accounts_v1_accounts, 3);
+  messageDesc(file_bazaar_accounts_v1_accounts, 4);
 
 /**
  * @generated from message bazaar.accounts.v1.GetTenantRequest
@@ -171,7 +271,7 @@ export type GetTenantRequest = Message<"bazaar.accounts.v1.GetTenantRequest"> & 
  * Use `create(GetTenantRequestSchema)` to create a new message.
  */
 export const GetTenantRequestSchema: GenMessage<GetTenantRequest> = /*@__PURE__*/
-  messageDesc(file_bazaar_accounts_v1_accounts, 4);
+  messageDesc(file_bazaar_accounts_v1_accounts, 5);
 
 /**
  * @generated from message bazaar.accounts.v1.GetTenantResponse
@@ -188,7 +288,7 @@ export type GetTenantResponse = Message<"bazaar.accounts.v1.GetTenantResponse"> 
  * Use `create(GetTenantResponseSchema)` to create a new message.
  */
 export const GetTenantResponseSchema: GenMessage<GetTenantResponse> = /*@__PURE__*/
-  messageDesc(file_bazaar_accounts_v1_accounts, 5);
+  messageDesc(file_bazaar_accounts_v1_accounts, 6);
 
 /**
  * @generated from message bazaar.accounts.v1.ListTenantsRequest
@@ -210,7 +310,7 @@ export type ListTenantsRequest = Message<"bazaar.accounts.v1.ListTenantsRequest"
  * Use `create(ListTenantsRequestSchema)` to create a new message.
  */
 export const ListTenantsRequestSchema: GenMessage<ListTenantsRequest> = /*@__PURE__*/
-  messageDesc(file_bazaar_accounts_v1_accounts, 6);
+  messageDesc(file_bazaar_accounts_v1_accounts, 7);
 
 /**
  * @generated from message bazaar.accounts.v1.ListTenantsResponse
@@ -232,7 +332,7 @@ export type ListTenantsResponse = Message<"bazaar.accounts.v1.ListTenantsRespons
  * Use `create(ListTenantsResponseSchema)` to create a new message.
  */
 export const ListTenantsResponseSchema: GenMessage<ListTenantsResponse> = /*@__PURE__*/
-  messageDesc(file_bazaar_accounts_v1_accounts, 7);
+  messageDesc(file_bazaar_accounts_v1_accounts, 8);
 
 /**
  * @generated from message bazaar.accounts.v1.CreateApiKeyRequest
@@ -252,6 +352,13 @@ export type CreateApiKeyRequest = Message<"bazaar.accounts.v1.CreateApiKeyReques
    * @generated from field: string name = 3;
    */
   name: string;
+
+  /**
+   * Restricted keys only: the scopes the key carries.
+   *
+   * @generated from field: repeated string scopes = 4;
+   */
+  scopes: string[];
 };
 
 /**
@@ -259,7 +366,7 @@ export type CreateApiKeyRequest = Message<"bazaar.accounts.v1.CreateApiKeyReques
  * Use `create(CreateApiKeyRequestSchema)` to create a new message.
  */
 export const CreateApiKeyRequestSchema: GenMessage<CreateApiKeyRequest> = /*@__PURE__*/
-  messageDesc(file_bazaar_accounts_v1_accounts, 8);
+  messageDesc(file_bazaar_accounts_v1_accounts, 9);
 
 /**
  * @generated from message bazaar.accounts.v1.CreateApiKeyResponse
@@ -281,7 +388,7 @@ export type CreateApiKeyResponse = Message<"bazaar.accounts.v1.CreateApiKeyRespo
  * Use `create(CreateApiKeyResponseSchema)` to create a new message.
  */
 export const CreateApiKeyResponseSchema: GenMessage<CreateApiKeyResponse> = /*@__PURE__*/
-  messageDesc(file_bazaar_accounts_v1_accounts, 9);
+  messageDesc(file_bazaar_accounts_v1_accounts, 10);
 
 /**
  * @generated from message bazaar.accounts.v1.ListApiKeysRequest
@@ -308,7 +415,7 @@ export type ListApiKeysRequest = Message<"bazaar.accounts.v1.ListApiKeysRequest"
  * Use `create(ListApiKeysRequestSchema)` to create a new message.
  */
 export const ListApiKeysRequestSchema: GenMessage<ListApiKeysRequest> = /*@__PURE__*/
-  messageDesc(file_bazaar_accounts_v1_accounts, 10);
+  messageDesc(file_bazaar_accounts_v1_accounts, 11);
 
 /**
  * @generated from message bazaar.accounts.v1.ListApiKeysResponse
@@ -330,7 +437,7 @@ export type ListApiKeysResponse = Message<"bazaar.accounts.v1.ListApiKeysRespons
  * Use `create(ListApiKeysResponseSchema)` to create a new message.
  */
 export const ListApiKeysResponseSchema: GenMessage<ListApiKeysResponse> = /*@__PURE__*/
-  messageDesc(file_bazaar_accounts_v1_accounts, 11);
+  messageDesc(file_bazaar_accounts_v1_accounts, 12);
 
 /**
  * @generated from message bazaar.accounts.v1.RevokeApiKeyRequest
@@ -352,7 +459,7 @@ export type RevokeApiKeyRequest = Message<"bazaar.accounts.v1.RevokeApiKeyReques
  * Use `create(RevokeApiKeyRequestSchema)` to create a new message.
  */
 export const RevokeApiKeyRequestSchema: GenMessage<RevokeApiKeyRequest> = /*@__PURE__*/
-  messageDesc(file_bazaar_accounts_v1_accounts, 12);
+  messageDesc(file_bazaar_accounts_v1_accounts, 13);
 
 /**
  * @generated from message bazaar.accounts.v1.RevokeApiKeyResponse
@@ -369,7 +476,7 @@ export type RevokeApiKeyResponse = Message<"bazaar.accounts.v1.RevokeApiKeyRespo
  * Use `create(RevokeApiKeyResponseSchema)` to create a new message.
  */
 export const RevokeApiKeyResponseSchema: GenMessage<RevokeApiKeyResponse> = /*@__PURE__*/
-  messageDesc(file_bazaar_accounts_v1_accounts, 13);
+  messageDesc(file_bazaar_accounts_v1_accounts, 14);
 
 /**
  * @generated from message bazaar.accounts.v1.AuthenticateRequest
@@ -386,7 +493,7 @@ export type AuthenticateRequest = Message<"bazaar.accounts.v1.AuthenticateReques
  * Use `create(AuthenticateRequestSchema)` to create a new message.
  */
 export const AuthenticateRequestSchema: GenMessage<AuthenticateRequest> = /*@__PURE__*/
-  messageDesc(file_bazaar_accounts_v1_accounts, 14);
+  messageDesc(file_bazaar_accounts_v1_accounts, 15);
 
 /**
  * @generated from message bazaar.accounts.v1.AuthenticateResponse
@@ -403,6 +510,23 @@ export type AuthenticateResponse = Message<"bazaar.accounts.v1.AuthenticateRespo
    * @generated from field: bazaar.accounts.v1.ApiKey key = 2;
    */
   key?: ApiKey | undefined;
+
+  /**
+   * For API keys: the mode of the key's tenant, the account's plan and pinned API version.
+   *
+   * @generated from field: string mode = 3;
+   */
+  mode: string;
+
+  /**
+   * @generated from field: bazaar.accounts.v1.Plan plan = 4;
+   */
+  plan?: Plan | undefined;
+
+  /**
+   * @generated from field: optional string api_version = 5;
+   */
+  apiVersion?: string | undefined;
 };
 
 /**
@@ -410,7 +534,7 @@ export type AuthenticateResponse = Message<"bazaar.accounts.v1.AuthenticateRespo
  * Use `create(AuthenticateResponseSchema)` to create a new message.
  */
 export const AuthenticateResponseSchema: GenMessage<AuthenticateResponse> = /*@__PURE__*/
-  messageDesc(file_bazaar_accounts_v1_accounts, 15);
+  messageDesc(file_bazaar_accounts_v1_accounts, 16);
 
 /**
  * @generated from message bazaar.accounts.v1.CreateOperatorKeyRequest
@@ -427,7 +551,7 @@ export type CreateOperatorKeyRequest = Message<"bazaar.accounts.v1.CreateOperato
  * Use `create(CreateOperatorKeyRequestSchema)` to create a new message.
  */
 export const CreateOperatorKeyRequestSchema: GenMessage<CreateOperatorKeyRequest> = /*@__PURE__*/
-  messageDesc(file_bazaar_accounts_v1_accounts, 16);
+  messageDesc(file_bazaar_accounts_v1_accounts, 17);
 
 /**
  * @generated from message bazaar.accounts.v1.CreateOperatorKeyResponse
@@ -449,7 +573,81 @@ export type CreateOperatorKeyResponse = Message<"bazaar.accounts.v1.CreateOperat
  * Use `create(CreateOperatorKeyResponseSchema)` to create a new message.
  */
 export const CreateOperatorKeyResponseSchema: GenMessage<CreateOperatorKeyResponse> = /*@__PURE__*/
-  messageDesc(file_bazaar_accounts_v1_accounts, 17);
+  messageDesc(file_bazaar_accounts_v1_accounts, 18);
+
+/**
+ * @generated from message bazaar.accounts.v1.UpdateTenantRequest
+ */
+export type UpdateTenantRequest = Message<"bazaar.accounts.v1.UpdateTenantRequest"> & {
+  /**
+   * @generated from field: string tenant_id = 1;
+   */
+  tenantId: string;
+
+  /**
+   * @generated from field: optional string plan = 2;
+   */
+  plan?: string | undefined;
+
+  /**
+   * @generated from field: optional string api_version = 3;
+   */
+  apiVersion?: string | undefined;
+};
+
+/**
+ * Describes the message bazaar.accounts.v1.UpdateTenantRequest.
+ * Use `create(UpdateTenantRequestSchema)` to create a new message.
+ */
+export const UpdateTenantRequestSchema: GenMessage<UpdateTenantRequest> = /*@__PURE__*/
+  messageDesc(file_bazaar_accounts_v1_accounts, 19);
+
+/**
+ * @generated from message bazaar.accounts.v1.UpdateTenantResponse
+ */
+export type UpdateTenantResponse = Message<"bazaar.accounts.v1.UpdateTenantResponse"> & {
+  /**
+   * @generated from field: bazaar.accounts.v1.Tenant tenant = 1;
+   */
+  tenant?: Tenant | undefined;
+};
+
+/**
+ * Describes the message bazaar.accounts.v1.UpdateTenantResponse.
+ * Use `create(UpdateTenantResponseSchema)` to create a new message.
+ */
+export const UpdateTenantResponseSchema: GenMessage<UpdateTenantResponse> = /*@__PURE__*/
+  messageDesc(file_bazaar_accounts_v1_accounts, 20);
+
+/**
+ * @generated from message bazaar.accounts.v1.ListPlansRequest
+ */
+export type ListPlansRequest = Message<"bazaar.accounts.v1.ListPlansRequest"> & {
+};
+
+/**
+ * Describes the message bazaar.accounts.v1.ListPlansRequest.
+ * Use `create(ListPlansRequestSchema)` to create a new message.
+ */
+export const ListPlansRequestSchema: GenMessage<ListPlansRequest> = /*@__PURE__*/
+  messageDesc(file_bazaar_accounts_v1_accounts, 21);
+
+/**
+ * @generated from message bazaar.accounts.v1.ListPlansResponse
+ */
+export type ListPlansResponse = Message<"bazaar.accounts.v1.ListPlansResponse"> & {
+  /**
+   * @generated from field: repeated bazaar.accounts.v1.Plan plans = 1;
+   */
+  plans: Plan[];
+};
+
+/**
+ * Describes the message bazaar.accounts.v1.ListPlansResponse.
+ * Use `create(ListPlansResponseSchema)` to create a new message.
+ */
+export const ListPlansResponseSchema: GenMessage<ListPlansResponse> = /*@__PURE__*/
+  messageDesc(file_bazaar_accounts_v1_accounts, 22);
 
 /**
  * Tenants, their API keys and the operator keys that administer the platform.
@@ -522,6 +720,24 @@ export const AccountsService: GenService<{
     methodKind: "unary";
     input: typeof CreateOperatorKeyRequestSchema;
     output: typeof CreateOperatorKeyResponseSchema;
+  },
+  /**
+   * Moves an account (both its tenants) to another plan or pins its API version.
+   *
+   * @generated from rpc bazaar.accounts.v1.AccountsService.UpdateTenant
+   */
+  updateTenant: {
+    methodKind: "unary";
+    input: typeof UpdateTenantRequestSchema;
+    output: typeof UpdateTenantResponseSchema;
+  },
+  /**
+   * @generated from rpc bazaar.accounts.v1.AccountsService.ListPlans
+   */
+  listPlans: {
+    methodKind: "unary";
+    input: typeof ListPlansRequestSchema;
+    output: typeof ListPlansResponseSchema;
   },
 }> = /*@__PURE__*/
   serviceDesc(file_bazaar_accounts_v1_accounts, 0);
