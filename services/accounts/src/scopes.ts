@@ -1,38 +1,17 @@
+import { ALL_SCOPES, SCOPES } from '@bazaar/contracts/scopes';
 import { AppError } from '@bazaar/kit';
 
-/**
- * Every scope a key may carry. `X:write` also grants `X:read`; `*` grants everything the key's kind
- * allows. Categories are part of the catalog: `products:*` covers them. The gateway keeps the same
- * list for its routes (services/gateway/src/scopes.ts).
- */
-export const SCOPES = [
-  'products:read',
-  'products:write',
-  'inventory:read',
-  'inventory:write',
-  'carts:read',
-  'carts:write',
-  'orders:read',
-  'orders:write',
-  'payments:read',
-  'webhooks:read',
-  'webhooks:write',
-  'events:read',
-  'keys:read',
-  'keys:write',
-  'usage:read',
-  '*',
-] as const;
-
-export type Scope = (typeof SCOPES)[number];
+/** What a key may be given: any scope, or all of them. */
+export const KEY_SCOPES = [...SCOPES, ALL_SCOPES] as const;
+export type KeyScope = (typeof KEY_SCOPES)[number];
 
 /** What a publishable key may do: read the catalog and stock, drive carts through checkout. */
-export const STOREFRONT_SCOPES: Scope[] = ['products:read', 'inventory:read', 'carts:read', 'carts:write'];
+export const STOREFRONT_SCOPES: KeyScope[] = ['products:read', 'inventory:read', 'carts:read', 'carts:write'];
 
-const known = new Set<string>(SCOPES);
+const known = new Set<string>(KEY_SCOPES);
 
 /** The scopes of a restricted key: known names, at least one, each once. */
-export const checkScopes = (scopes: readonly string[]): Scope[] => {
+export const checkScopes = (scopes: readonly string[]): KeyScope[] => {
   if (scopes.length === 0) {
     throw new AppError('missing_field', 400, `A restricted key needs 'scopes': at least one scope.`, [
       { field: 'scopes', code: 'missing_field', message: `'scopes' must name at least one scope.` },
@@ -43,7 +22,7 @@ export const checkScopes = (scopes: readonly string[]): Scope[] => {
     throw new AppError(
       'unknown_scope',
       400,
-      `Unknown scope ${unknown.map((s) => `'${s}'`).join(', ')}. Scopes are: ${SCOPES.join(', ')}.`,
+      `Unknown scope ${unknown.map((s) => `'${s}'`).join(', ')}. Scopes are: ${KEY_SCOPES.join(', ')}.`,
       unknown.map((s) => ({
         field: `scopes/${scopes.indexOf(s)}`,
         code: 'unknown_scope',
@@ -51,5 +30,5 @@ export const checkScopes = (scopes: readonly string[]): Scope[] => {
       })),
     );
   }
-  return [...new Set(scopes)] as Scope[];
+  return [...new Set(scopes)] as KeyScope[];
 };

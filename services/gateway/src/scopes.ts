@@ -1,30 +1,9 @@
 import { AppError } from '@bazaar/kit';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 
-/**
- * The scopes a key may carry, as accounts checks them at key creation
- * (services/accounts/src/scopes.ts holds the same list). `X:write` also grants `X:read`; `*` grants
- * everything the key's kind allows. Categories belong to the catalog: `products:*` covers them.
- */
-export const SCOPES = [
-  'products:read',
-  'products:write',
-  'inventory:read',
-  'inventory:write',
-  'carts:read',
-  'carts:write',
-  'orders:read',
-  'orders:write',
-  'payments:read',
-  'webhooks:read',
-  'webhooks:write',
-  'events:read',
-  'keys:read',
-  'keys:write',
-  'usage:read',
-] as const;
+import { SCOPES, type Scope } from '@bazaar/contracts/scopes';
 
-export type Scope = (typeof SCOPES)[number];
+export { SCOPES, type Scope };
 
 declare module 'fastify' {
   interface FastifyContextConfig {
