@@ -1,5 +1,5 @@
 import net from 'node:net';
-import type { AddressInfo } from 'node:net';
+import { listen } from './listen.ts';
 
 export interface FrontDoor {
   port: number;
@@ -49,15 +49,9 @@ export const openFrontDoor = async (
     client.setNoDelay(true);
     connect(client, 0);
   });
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(port, host, () => {
-      server.off('error', reject);
-      resolve();
-    });
-  });
+  const boundPort = await listen(server, port, host);
   return {
-    port: (server.address() as AddressInfo).port,
+    port: boundPort,
     close: () =>
       new Promise<void>((resolve) => {
         server.close(() => resolve());

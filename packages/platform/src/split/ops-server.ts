@@ -1,6 +1,6 @@
 import http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { checkHealth, metrics, type HealthCheck } from '@bazaar/kit';
+import { listen } from './listen.ts';
 
 export interface OpsServer {
   port: number;
@@ -43,15 +43,9 @@ export const serveOps = async (options: {
     };
     answer().catch((error: unknown) => send(response, 500, 'text/plain', String(error)));
   });
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(port, host, () => {
-      server.off('error', reject);
-      resolve();
-    });
-  });
+  const boundPort = await listen(server, port, host);
   return {
-    port: (server.address() as AddressInfo).port,
+    port: boundPort,
     close: () =>
       new Promise<void>((resolve) => {
         server.closeAllConnections();

@@ -1,5 +1,4 @@
 import http2 from 'node:http2';
-import type { AddressInfo } from 'node:net';
 import type { DescService } from '@bufbuild/protobuf';
 import { connectNodeAdapter } from '@connectrpc/connect-node';
 import { Health, ServerReflection } from '@bazaar/contracts/grpc';
@@ -12,6 +11,7 @@ import {
 } from '@bazaar/kit';
 import { healthRoutes } from './health-service.ts';
 import { reflectionRoutes } from './reflection-service.ts';
+import { listen } from './listen.ts';
 
 export interface RpcServer {
   port: number;
@@ -50,15 +50,9 @@ export const serveRpc = async (options: {
     sessions.add(session);
     session.once('close', () => sessions.delete(session));
   });
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(port, host, () => {
-      server.off('error', reject);
-      resolve();
-    });
-  });
+  const boundPort = await listen(server, port, host);
   return {
-    port: (server.address() as AddressInfo).port,
+    port: boundPort,
     close: async (graceMs = 10_000) => {
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       // GOAWAY: clients open no new streams here and move to another replica; open streams finish.
