@@ -21,6 +21,11 @@ export interface Subscription {
    */
   durable?: boolean;
   handle(event: EventEnvelope, delivery?: EventDelivery): Promise<void>;
+  /**
+   * Optional: handles a run of events in order, all or none (one transaction). A bus holding several at
+   * once (the memory bus, relaying an outbox batch) hands them over together.
+   */
+  handleBatch?(events: readonly EventEnvelope[]): Promise<void>;
 }
 
 export interface PublishOptions {
@@ -50,21 +55,25 @@ export const createMemoryBus = (log: Logger): EventBus => {
   const subscriptions: Subscription[] = [];
   return {
     publish: async (events) => {
-      for (const event of events) {
-        const results = await Promise.allSettled(
-          subscriptions
-            .filter((s) => wants(s, event.type))
-            .map((s) =>
-              consumeInSpan(event, { system: 'memory', consumer: s.consumer }, () => s.handle(event)),
-            ),
-        );
-        const failed = results.filter((r): r is PromiseRejectedResult => r.status === 'rejected');
-        if (failed.length > 0) {
-          log.warn({ event_id: event.id, type: event.type, err: failed[0]?.reason }, 'event handler failed');
-          throw new Error(`${failed.length} consumer(s) failed on event ${event.id}`, {
-            cause: failed[0]?.reason,
-          });
+      const deliver = async (s: Subscription) => {
+        const wanted = events.filter((event) => wants(s, event.type));
+        const span = (event: EventEnvelope, work: () => Promise<void>) =>
+          consumeInSpan(event, { system: 'memory', consumer: s.consumer }, work);
+        if (s.handleBatch && wanted.length > 1) {
+          const batch = s.handleBatch(wanted);
+          // Each event still gets its consumer span in its own trace, spanning the batch that handled it.
+          await Promise.all(wanted.map((event) => span(event, () => batch)));
+          return;
         }
+        for (const event of wanted) await span(event, () => s.handle(event));
+      };
+      const results = await Promise.allSettled(subscriptions.map(deliver));
+      const failed = results.filter((r): r is PromiseRejectedResult => r.status === 'rejected');
+      if (failed.length > 0) {
+        log.warn({ events: events.length, err: failed[0]?.reason }, 'event handler failed');
+        throw new Error(`${failed.length} consumer(s) failed on a batch of ${events.length} events`, {
+          cause: failed[0]?.reason,
+        });
       }
     },
     subscribe: (subscription) => {

@@ -1,6 +1,7 @@
 /** Every event type the platform publishes: endpoints may subscribe to these, or to '*'. */
 export const EVENT_TYPES = [
   'tenant.created',
+  'tenant.updated',
   'api_key.created',
   'api_key.revoked',
   'product.created',

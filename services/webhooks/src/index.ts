@@ -1,5 +1,11 @@
 import type { Clients } from '@bazaar/contracts/clients';
-import { periodic, type RunningService, type ServiceDeps, type ServiceModule } from '@bazaar/kit';
+import {
+  periodic,
+  type EventEnvelope,
+  type RunningService,
+  type ServiceDeps,
+  type ServiceModule,
+} from '@bazaar/kit';
 import { webhooksRoutes } from './api.ts';
 import { createDeliveries } from './deliveries.ts';
 import { createEndpoints } from './endpoints.ts';
@@ -36,7 +42,15 @@ const create = ({
     { batch: SWEEP_BATCH, everyMs: sweepEveryMs, firstAfterMs: 0 },
     log,
   );
-  bus.subscribe({ consumer: CONSUMER, types: '*', handle: (event) => eventLog.ingest(event) });
+  const subscription = {
+    consumer: CONSUMER,
+    types: '*' as const,
+    handle: (event: EventEnvelope) => eventLog.ingest(event),
+    // For a bus that hands over a run of events at once (the memory bus, relaying an outbox batch):
+    // one statement for all of them, rather than a transaction, and a commit to wait for, each.
+    handleBatch: (events: readonly EventEnvelope[]) => eventLog.ingestMany(events),
+  };
+  bus.subscribe(subscription);
   return {
     routes: webhooksRoutes(
       createEndpoints(db, settings, worker.wake),

@@ -68,21 +68,6 @@ export const findEndpoint = (trx: Trx, tenantId: string, id: string, lock = fals
   return (lock ? query.forUpdate() : query).executeTakeFirst();
 };
 
-/** The enabled endpoints of the tenant that want events of `type`. */
-export const subscribedEndpoints = (trx: Trx, tenantId: string, type: string) =>
-  trx
-    .selectFrom('endpoints')
-    .select('id')
-    .where('tenant_id', '=', tenantId)
-    .where('status', '=', 'enabled')
-    .where((eb) =>
-      eb.or([
-        eb(eb.val(type), '=', eb.fn.any('enabled_events')),
-        eb(eb.val('*'), '=', eb.fn.any('enabled_events')),
-      ]),
-    )
-    .execute();
-
 export const insertEvent = async (trx: Trx, row: Omit<EventRow, 'data'> & { data: unknown }) => {
   await trx
     .insertInto('events')

@@ -1,91 +1,60 @@
-import { newId, recordEvent, type Database, type Logger } from '@bazaar/kit';
-import { sql } from 'kysely';
-import { webhooksEvent } from './events.ts';
+import type { Database, Logger } from '@bazaar/kit';
+import { claimDue, releaseLeases, type Claimed } from './claim.ts';
 import { eventDoc, payloadOf } from './model.ts';
+import { recordOutcomes, type Outcome } from './outcomes.ts';
 import type { Message, SendOptions, SendResult } from './sender.ts';
-import { nextDelaySeconds, type WebhookSettings } from './settings.ts';
-import type { EndpointRow, Trx, WebhooksTables } from './store.ts';
+import type { WebhookSettings } from './settings.ts';
+import type { WebhooksTables } from './store.ts';
 
 export interface WorkerOptions {
   /** Deliveries in flight in this process, over all endpoints. */
   maxInFlight?: number;
-  /** Deliveries in flight to any one endpoint, so a slow one holds only a few slots. */
+  /**
+   * Deliveries in flight to any one endpoint, so a slow one holds only a few slots. It also caps an
+   * endpoint's rate at this many per round trip: at 4, a receiver 30 ms away got at most 133/s.
+   */
   perEndpoint?: number;
   pollMs?: number;
 }
 
-interface Claimed {
-  id: string;
-  tenant_id: string;
-  endpoint_id: string;
-  event_id: string;
-}
-
 type Sender = (message: Message, options: SendOptions) => Promise<SendResult>;
 
-const claim = async (
-  db: Database<WebhooksTables>,
-  free: number,
-  perEndpoint: number,
-  busy: Map<string, number>,
-  leaseSeconds: number,
-): Promise<Claimed[]> => {
-  const result = await sql<Claimed>`
-    with candidates as (
-      select d.id, d.endpoint_id, d.next_attempt_at,
-             row_number() over (partition by d.endpoint_id order by d.next_attempt_at, d.id) as rank
-        from deliveries d join endpoints e on e.id = d.endpoint_id
-       where d.status = 'pending' and d.next_attempt_at <= now()
-         and (d.lease_until is null or d.lease_until < now()) and e.status = 'enabled'
-    ), chosen as (
-      select c.id from candidates c
-        left join unnest(${[...busy.keys()]}::text[], ${[...busy.values()]}::int[]) as b(endpoint_id, n)
-          on b.endpoint_id = c.endpoint_id
-       where c.rank <= ${perEndpoint} - coalesce(b.n, 0)
-       order by c.rank, c.next_attempt_at
-       limit ${free}
-    ), locked as (
-      select d.id from deliveries d
-       where d.id in (select id from chosen) and d.status = 'pending'
-         and (d.lease_until is null or d.lease_until < now())
-         for update skip locked
-    )
-    update deliveries d set lease_until = now() + make_interval(secs => ${leaseSeconds})
-      from locked where d.id = locked.id
-    returning d.id, d.tenant_id, d.endpoint_id, d.event_id`.execute(db.kysely);
-  return result.rows;
-};
+/** Results written in one transaction, at most. */
+const RECORD_BATCH = 1_000;
+/** Results waiting to be written beyond which nothing more is claimed. */
+const MAX_UNRECORDED = 5_000;
 
-const disable = async (trx: Trx, endpoint: EndpointRow, reason: string) => {
-  await trx
-    .updateTable('endpoints')
-    .set({ status: 'disabled', disabled_reason: reason, updated_at: new Date() })
-    .where('id', '=', endpoint.id)
-    .execute();
-  await recordEvent(
-    trx,
-    webhooksEvent('webhook.endpoint_disabled', endpoint.tenant_id, {
-      endpoint_id: endpoint.id,
-      url: endpoint.url,
-      reason,
-    }),
-  );
-};
+interface Lane {
+  /** Attempts in flight to the endpoint. */
+  sending: number;
+  /** Leased, waiting for one of its slots. */
+  waiting: Claimed[];
+}
 
 /**
  * Sends due deliveries. Replicas share them through leases taken with `for update skip locked`; within
  * a process each endpoint gets a few slots, so a slow or dead one never holds up the others.
+ *
+ * Each endpoint also holds as many leased deliveries again, waiting: a slot that frees takes the next
+ * one at once instead of waiting for the next claim. A slot is free as soon as its HTTP attempt ends;
+ * results are written in batches meanwhile, each delivery staying leased until its result is written,
+ * so a crash in between sends it again.
  */
 export const createWorker = (
   db: Database<WebhooksTables>,
   settings: WebhookSettings,
   log: Logger,
   send: Sender,
-  { maxInFlight = 64, perEndpoint = 4, pollMs = 500 }: WorkerOptions = {},
+  { maxInFlight = 256, perEndpoint = 16, pollMs = 500 }: WorkerOptions = {},
 ) => {
-  const busy = new Map<string, number>();
+  const lanes = new Map<string, Lane>();
   const inFlight = new Set<Promise<void>>();
-  const leaseSeconds = Math.ceil(settings.attemptTimeoutMs / 1_000) + 60;
+  let waitingCount = 0;
+  // A waiting delivery may sit through one round of attempts that all time out before its own.
+  const leaseSeconds = Math.ceil((2 * settings.attemptTimeoutMs) / 1_000) + 60;
+  const sendOptions = { timeoutMs: settings.attemptTimeoutMs, allowPrivate: settings.allowPrivate };
+  const unrecorded: Outcome[] = [];
+  let recording: Promise<void> | undefined;
   let running = false;
   let loop: Promise<void> | undefined;
   let nudged = false;
@@ -108,132 +77,102 @@ export const createWorker = (
       wakeUp = done;
     });
 
-  const record = async (delivery: Claimed, result: SendResult, attemptedAt: Date) => {
-    await db.system(async (trx) => {
-      const current = await trx
-        .selectFrom('deliveries')
-        .selectAll()
-        .where('id', '=', delivery.id)
-        .forUpdate()
-        .executeTakeFirst();
-      if (!current) return;
-      const endpoint = await trx
-        .selectFrom('endpoints')
-        .selectAll()
-        .where('id', '=', delivery.endpoint_id)
-        .forUpdate()
-        .executeTakeFirst();
-      if (!endpoint) return;
-      await trx
-        .insertInto('delivery_attempts')
-        .values({
-          id: newId('dla'),
-          tenant_id: delivery.tenant_id,
-          delivery_id: delivery.id,
-          attempted_at: attemptedAt,
-          status_code: result.statusCode,
-          error: result.error,
-          latency_ms: result.latencyMs,
-          response_excerpt: result.excerpt,
-        })
-        .execute();
-      const attempts = current.attempt_count + 1;
-      const delay =
-        result.ok || result.statusCode === 410
-          ? undefined
-          : nextDelaySeconds(settings.retrySchedule, attempts);
-      await trx
-        .updateTable('deliveries')
-        .set({
-          attempt_count: attempts,
-          status: result.ok ? 'succeeded' : delay === undefined ? 'failed' : 'pending',
-          next_attempt_at: delay === undefined ? null : new Date(Date.now() + delay * 1_000),
-          lease_until: null,
-          updated_at: new Date(),
-        })
-        .where('id', '=', delivery.id)
-        .execute();
-      if (result.ok) {
-        if (endpoint.failing_since) {
-          await trx
-            .updateTable('endpoints')
-            .set({ failing_since: null })
-            .where('id', '=', endpoint.id)
-            .execute();
-        }
+  const write = async (batch: Outcome[]) => {
+    try {
+      await recordOutcomes(db, settings, batch);
+    } catch (error) {
+      if (batch.length === 1) {
+        // Still leased: sent again once the lease runs out.
+        log.warn({ err: error, delivery_id: batch[0]!.delivery.id }, 'recording a webhook attempt failed');
         return;
       }
-      if (endpoint.status !== 'enabled') return;
-      if (result.statusCode === 410) return disable(trx, endpoint, 'The endpoint answered 410 Gone.');
-      const failingSince = endpoint.failing_since ?? attemptedAt;
-      if (!endpoint.failing_since) {
-        await trx
-          .updateTable('endpoints')
-          .set({ failing_since: failingSince })
-          .where('id', '=', endpoint.id)
-          .execute();
-      }
-      if (Date.now() - failingSince.getTime() >= settings.disableAfterSeconds * 1_000) {
-        await disable(trx, endpoint, `Every attempt failed for ${settings.disableAfterSeconds} seconds.`);
-      }
+      // One by one, so that one bad row costs only its own result.
+      for (const outcome of batch) await write([outcome]);
+    }
+  };
+
+  /** Writes what is waiting, one batch at a time; results keep coming in meanwhile. */
+  const flush = () => {
+    if (recording || unrecorded.length === 0) return;
+    recording = write(unrecorded.splice(0, RECORD_BATCH)).finally(() => {
+      recording = undefined;
+      flush();
+      wake();
     });
   };
 
-  const attempt = async (delivery: Claimed) => {
-    const loaded = await db.system((trx) =>
-      trx
-        .selectFrom('deliveries as d')
-        .innerJoin('endpoints as en', 'en.id', 'd.endpoint_id')
-        .innerJoin('events as ev', 'ev.id', 'd.event_id')
-        .select(['en.url', 'en.secret', 'en.previous_secret', 'en.previous_secret_expires_at'])
-        .select(['ev.id', 'ev.tenant_id', 'ev.type', 'ev.source', 'ev.data', 'ev.occurred_at'])
-        .where('d.id', '=', delivery.id)
-        .executeTakeFirst(),
-    );
-    if (!loaded) return;
-    const secrets = [loaded.secret];
-    if (
-      loaded.previous_secret &&
-      loaded.previous_secret_expires_at &&
-      loaded.previous_secret_expires_at > new Date()
-    ) {
-      secrets.push(loaded.previous_secret);
+  const bodies = new Map<string, string>();
+  /** An event goes to several endpoints, usually claimed together: its body is made once. */
+  const bodyOf = (delivery: Claimed) => {
+    let body = bodies.get(delivery.event_id);
+    if (body === undefined) {
+      if (bodies.size >= 10_000) bodies.clear();
+      body = payloadOf(eventDoc({ ...delivery, id: delivery.event_id }));
+      bodies.set(delivery.event_id, body);
     }
-    const attemptedAt = new Date();
-    const result = await send(
-      { url: loaded.url, id: loaded.id, body: payloadOf(eventDoc(loaded)), secrets },
-      { timeoutMs: settings.attemptTimeoutMs, allowPrivate: settings.allowPrivate },
-    );
-    await record(delivery, result, attemptedAt);
+    return body;
   };
 
-  const launch = (delivery: Claimed) => {
-    busy.set(delivery.endpoint_id, (busy.get(delivery.endpoint_id) ?? 0) + 1);
-    const work = attempt(delivery)
-      .catch((error: unknown) => log.warn({ err: error, delivery_id: delivery.id }, 'webhook attempt failed'))
-      .finally(() => {
-        const left = (busy.get(delivery.endpoint_id) ?? 1) - 1;
-        if (left > 0) busy.set(delivery.endpoint_id, left);
-        else busy.delete(delivery.endpoint_id);
-        inFlight.delete(work);
-        wake();
-      });
-    inFlight.add(work);
+  const attempt = async (delivery: Claimed) => {
+    const secrets = delivery.previous_secret
+      ? [delivery.secret, delivery.previous_secret]
+      : [delivery.secret];
+    const attemptedAt = new Date();
+    const message = { url: delivery.url, id: delivery.event_id, body: bodyOf(delivery), secrets };
+    const result = await send(message, sendOptions);
+    unrecorded.push({ delivery, result, attemptedAt });
+    flush();
+  };
+
+  const laneOf = (endpointId: string) => {
+    let lane = lanes.get(endpointId);
+    if (!lane) {
+      lane = { sending: 0, waiting: [] };
+      lanes.set(endpointId, lane);
+    }
+    return lane;
+  };
+
+  /** Starts what the endpoint has waiting, as far as its slots and the process's allow. */
+  const pump = (endpointId: string) => {
+    const lane = laneOf(endpointId);
+    while (running && lane.sending < perEndpoint && inFlight.size < maxInFlight && lane.waiting.length > 0) {
+      const delivery = lane.waiting.shift()!;
+      waitingCount--;
+      lane.sending++;
+      const work = attempt(delivery)
+        .catch((error: unknown) =>
+          log.warn({ err: error, delivery_id: delivery.id }, 'webhook attempt failed'),
+        )
+        .finally(() => {
+          lane.sending--;
+          inFlight.delete(work);
+          pump(endpointId);
+          if (lane.sending === 0 && lane.waiting.length === 0) lanes.delete(endpointId);
+          wake();
+        });
+      inFlight.add(work);
+    }
   };
 
   const run = async () => {
     while (running) {
       nudged = false;
-      const free = maxInFlight - inFlight.size;
+      const free = unrecorded.length < MAX_UNRECORDED ? 2 * maxInFlight - inFlight.size - waitingCount : 0;
       let claimed: Claimed[] = [];
       if (free > 0) {
+        const held = new Map([...lanes].map(([id, lane]) => [id, lane.sending + lane.waiting.length]));
         try {
-          claimed = await claim(db, free, perEndpoint, busy, leaseSeconds);
+          claimed = await claimDue(db, { limit: free, perEndpoint: 2 * perEndpoint, held, leaseSeconds });
         } catch (error) {
           log.warn({ err: error }, 'claiming webhook deliveries failed; will retry');
         }
       }
-      for (const delivery of claimed) launch(delivery);
+      for (const delivery of claimed) {
+        laneOf(delivery.endpoint_id).waiting.push(delivery);
+        waitingCount++;
+      }
+      for (const endpointId of new Set(claimed.map((d) => d.endpoint_id))) pump(endpointId);
       if (claimed.length === 0 || claimed.length === free) await sleep(pollMs);
     }
   };
@@ -244,12 +183,20 @@ export const createWorker = (
       running = true;
       loop = run();
     },
-    /** Takes no more work and waits for the attempts in flight. */
+    /** Takes no more work, waits for the attempts in flight and writes their results. */
     stop: async () => {
       running = false;
       wakeUp?.();
       await loop;
+      // What never started goes back, to be sent at once by whoever runs next.
+      const unsent = [...lanes.values()].flatMap((lane) => lane.waiting.splice(0));
+      waitingCount = 0;
+      await releaseLeases(
+        db,
+        unsent.map((d) => d.id),
+      ).catch((error: unknown) => log.warn({ err: error }, 'releasing webhook leases failed'));
       await Promise.all([...inFlight]);
+      while (recording) await recording;
     },
   };
 };

@@ -1,0 +1,108 @@
+import { randomBytes } from 'node:crypto';
+import { afterAll, beforeAll, expect, inject, it } from 'vitest';
+import {
+  createLogger,
+  databaseUrl,
+  ensureDatabase,
+  migrate,
+  newId,
+  openDatabase,
+  type Database,
+  type EventEnvelope,
+} from '@bazaar/kit';
+import { createEventLog } from '../../services/webhooks/src/event-log.ts';
+import { webhooksService } from '../../services/webhooks/src/index.ts';
+import { loadWebhookSettings } from '../../services/webhooks/src/settings.ts';
+import type { WebhooksTables } from '../../services/webhooks/src/store.ts';
+
+// The webhooks service's event log on a database of its own: what a run of events from the bus leaves.
+
+let db: Database<WebhooksTables>;
+let wakes = 0;
+const settings = { ...loadWebhookSettings({}), allowPrivate: true };
+const shop = newId('ten');
+const other = newId('ten');
+
+const endpoint = async (tenantId: string, enabled: string[], status: 'enabled' | 'disabled' = 'enabled') => {
+  const id = newId('we');
+  await db.kysely
+    .insertInto('endpoints')
+    .values({
+      id,
+      tenant_id: tenantId,
+      url: 'http://127.0.0.1:9/hook',
+      description: '',
+      enabled_events: enabled,
+      status,
+      disabled_reason: null,
+      secret: 'whsec_c2VjcmV0',
+      previous_secret: null,
+      previous_secret_expires_at: null,
+      failing_since: null,
+    })
+    .execute();
+  return id;
+};
+
+const event = (type: string, tenantId: string | null): EventEnvelope => ({
+  id: newId('evt'),
+  type,
+  source: 'test',
+  tenant_id: tenantId,
+  occurred_at: new Date().toISOString(),
+  data: { id: newId('obj'), note: 'quoted "text" and ünïcode' },
+});
+
+const deliveries = () =>
+  db.kysely.selectFrom('deliveries').select(['endpoint_id', 'event_id', 'status', 'attempt_count']).execute();
+
+beforeAll(async () => {
+  const url = databaseUrl(inject('postgresUrl'), `t${randomBytes(4).toString('hex')}_webhooks_ingest`);
+  await ensureDatabase(url);
+  db = openDatabase<WebhooksTables>({ url });
+  await migrate(db.pool, webhooksService, createLogger({ level: 'silent' }));
+});
+afterAll(() => db.close());
+
+it('logs a run of events and queues each once per subscribed endpoint, however often it comes', async () => {
+  const all = await endpoint(shop, ['*']);
+  const carts = await endpoint(shop, ['cart.created']);
+  await endpoint(shop, ['*'], 'disabled');
+  const orders = await endpoint(other, ['order.placed']);
+  const log = createEventLog(db, settings, () => (wakes += 1));
+
+  const cart = event('cart.created', shop);
+  const order = event('order.placed', shop);
+  const elsewhere = event('cart.created', other);
+  const system = event('tenant.created', null);
+  await log.ingestMany([cart, order, elsewhere, system]);
+
+  const queued = await deliveries();
+  expect(queued.map((d) => `${d.endpoint_id} ${d.event_id}`).sort()).toEqual(
+    [`${all} ${cart.id}`, `${carts} ${cart.id}`, `${all} ${order.id}`].sort(),
+  );
+  expect(queued.every((d) => d.status === 'pending' && d.attempt_count === 0)).toBe(true);
+  expect(queued.some((d) => d.endpoint_id === orders)).toBe(false);
+  expect(wakes).toBe(1);
+  const logged = await db.kysely.selectFrom('events').selectAll().orderBy('id').execute();
+  expect(logged.map((e) => e.id).sort()).toEqual([cart.id, order.id, elsewhere.id].sort());
+  expect(logged.find((e) => e.id === cart.id)).toMatchObject({
+    tenant_id: shop,
+    type: 'cart.created',
+    source: 'test',
+    data: cart.data,
+    occurred_at: new Date(cart.occurred_at),
+  });
+
+  // Redelivered, alone or in a run with a new one: only the new one is queued.
+  await log.ingestMany([cart, order]);
+  await log.ingest(cart);
+  expect(await deliveries()).toHaveLength(3);
+  expect(wakes).toBe(1);
+  const later = event('order.placed', other);
+  await log.ingestMany([order, later, cart]);
+  const after = await deliveries();
+  expect(after).toHaveLength(4);
+  expect(after.filter((d) => d.event_id === later.id).map((d) => d.endpoint_id)).toEqual([orders]);
+  expect(wakes).toBe(2);
+});
