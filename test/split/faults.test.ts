@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CARDS, cartWith, checkout, stockedProduct, stockOf } from '../support/shop.ts';
 import { natsServerMissing, startSplit, type SplitPlatform } from '../support/split.ts';
+import { startReceiver } from '../webhooks/receiver.ts';
 
 const skip = natsServerMissing();
 if (skip) console.warn(`split topology tests skipped: ${skip}`);
@@ -219,6 +220,43 @@ describe.skipIf(skip)('split topology: every service its own process', { timeout
     expect(results).toEqual(Array(40).fill(200));
     const back = await split.waitRunning('gateway', 1);
     expect(back.pid).not.toBe(killed);
+  });
+
+  it('delivers every event of a burst to a webhook endpoint across kill -9 of the webhooks process', async () => {
+    const receiver = await startReceiver();
+    try {
+      const endpoint = await split.call('POST', '/v1/webhook-endpoints', split.secret, {
+        url: receiver.url,
+        enabled_events: ['category.created'],
+      });
+      expect(endpoint.status, JSON.stringify(endpoint.body)).toBe(201);
+      const pid = split.pidOf('webhooks');
+      const made: string[] = [];
+      for (let i = 0; i < 60; i++) {
+        if (i === 20) process.kill(pid, 'SIGKILL');
+        const created = await split.call('POST', '/v1/categories', split.secret, { name: `Burst ${i}` });
+        expect(created.status).toBe(201);
+        made.push(created.body.id);
+      }
+      await split.waitRunning('webhooks');
+      const webhookIds = () => {
+        const byCategory = new Map<string, Set<string>>();
+        for (const r of receiver.received) {
+          // The body is the event, whose data is the category.
+          const id = (JSON.parse(r.body) as { data: { data: { id: string } } }).data.data.id;
+          byCategory.set(id, (byCategory.get(id) ?? new Set()).add(r.id));
+        }
+        return byCategory;
+      };
+      await eventually(async () => {
+        const delivered = webhookIds();
+        expect(made.filter((id) => !delivered.has(id))).toEqual([]);
+      }, 120_000);
+      // Redelivered or not, each event has one webhook-id: a receiver that dedupes sees it once.
+      for (const id of made) expect(webhookIds().get(id)?.size).toBe(1);
+    } finally {
+      await receiver.close();
+    }
   });
 
   it('rides out a NATS restart: events committed while it is down are published once it is back', async () => {

@@ -110,6 +110,9 @@ export const startSplit = async (replicas: string): Promise<SplitPlatform> => {
     // A checkout cut off by a killed orders process is resumed after its lease: shorter than the
     // default so the tests need not wait half a minute.
     ORDERS_SAGA_LEASE_MS: '5000',
+    // Webhook receivers in the tests listen on 127.0.0.1 over plain HTTP.
+    BAZAAR_WEBHOOKS_ALLOW_PRIVATE: '1',
+    WEBHOOKS_RETRY_SCHEDULE: '0,0.2,0.2,0.5,1',
   };
   const run = runBazaar(['start', '--topology', 'split', '--replicas', replicas], env);
   await run.waitFor(/is running \(split\)/, 300_000);
