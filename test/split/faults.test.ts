@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CARDS, cartWith, checkout, stockedProduct, stockOf } from '../support/shop.ts';
 import { natsServerMissing, startSplit, type SplitPlatform } from '../support/split.ts';
 import { startReceiver } from '../webhooks/receiver.ts';
+import { stockGrpc } from './grpc.ts';
 
 const skip = natsServerMissing();
 if (skip) console.warn(`split topology tests skipped: ${skip}`);
@@ -9,7 +10,7 @@ if (skip) console.warn(`split topology tests skipped: ${skip}`);
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** Polls until `check` passes or time runs out, then fails with its last error. */
-const eventually = async (check: () => Promise<void>, timeoutMs = 60_000) => {
+const eventually = async (check: () => Promise<void> | void, timeoutMs = 60_000) => {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     try {
@@ -76,6 +77,49 @@ describe.skipIf(skip)('split topology: every service its own process', { timeout
     expect(listed.status).toBe(200);
     expect(listed.body.data).toHaveLength(5);
     expect(listed.body.data[0].variants[0].available).toBeGreaterThan(0);
+  });
+
+  it('serves probes and Prometheus metrics on each process', async () => {
+    const webhooks = split.ps().find((p) => p.service === 'webhooks')!;
+    const ops = `http://127.0.0.1:${webhooks.ops_port}`;
+    expect((await fetch(`${ops}/healthz`)).status).toBe(200);
+    const ready = await fetch(`${ops}/readyz`);
+    expect(ready.status).toBe(200);
+    expect((await ready.json())).toMatchObject({ status: 'ok', checks: { nats: 'ok' } });
+    const metrics = await (await fetch(`${ops}/metrics`)).text();
+    expect(metrics).toMatch(/bazaar_consumer_pending_events\{consumer="webhooks"\} \d+/);
+    expect(metrics).toMatch(/bazaar_outbox_pending_events \d+/);
+    expect(metrics).toContain('bazaar_rpc_server_requests_total');
+    const gateway = await (await fetch(`${split.url}/metrics`)).text();
+    expect(gateway).toMatch(
+      /bazaar_http_requests_total\{route="\/v1\/products",method="GET",status="2xx"\} \d+/,
+    );
+  });
+
+  it('answers a stock gRPC client, with health checking and server reflection', async () => {
+    const catalog = split.ps().find((p) => p.service === 'catalog')!;
+    const grpc = stockGrpc(`127.0.0.1:${catalog.port}`);
+    try {
+      const listed = await grpc.listProducts({ tenantId: split.tenantId, limit: 3 });
+      expect(listed.products).toHaveLength(3);
+      expect(listed.products[0].id).toMatch(/^prod_/);
+      await expect(
+        grpc.getProduct({ tenantId: split.tenantId, idOrSlug: 'no-such-product' }),
+      ).rejects.toMatchObject({ code: 5 /* NOT_FOUND */ });
+      expect(await grpc.check({ service: '' })).toEqual({ status: 'SERVING' });
+      expect(await grpc.check({ service: 'bazaar.catalog.v1.CatalogService' })).toEqual({
+        status: 'SERVING',
+      });
+      expect(await grpc.listServices()).toEqual(
+        expect.arrayContaining([
+          'bazaar.catalog.v1.CatalogService',
+          'grpc.health.v1.Health',
+          'grpc.reflection.v1.ServerReflection',
+        ]),
+      );
+    } finally {
+      grpc.close();
+    }
   });
 
   it('keeps reads answering while inventory is killed, and loses no acknowledged order', async () => {
@@ -248,7 +292,7 @@ describe.skipIf(skip)('split topology: every service its own process', { timeout
         }
         return byCategory;
       };
-      await eventually(async () => {
+      await eventually(() => {
         const delivered = webhookIds();
         expect(made.filter((id) => !delivered.has(id))).toEqual([]);
       }, 120_000);

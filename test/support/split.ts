@@ -74,6 +74,7 @@ export interface ProcessRow {
   replica: number;
   pid: number | null;
   port: number;
+  ops_port: number;
   state: string;
   restarts: number;
 }
@@ -82,6 +83,7 @@ export interface SplitPlatform {
   url: string;
   run: Run;
   nats: PrivateNats;
+  tenantId: string;
   secret: string;
   publishable: string;
   call: (method: string, path: string, key?: string, body?: unknown) => Promise<Response<Json>>;
@@ -117,7 +119,7 @@ export const startSplit = async (replicas: string): Promise<SplitPlatform> => {
   const run = runBazaar(['start', '--topology', 'split', '--replicas', replicas], env);
   await run.waitFor(/is running \(split\)/, 300_000);
   const credentials = JSON.parse(readFileSync(join(dataDir, 'credentials.json'), 'utf8')) as {
-    demo: { secret_key: string; publishable_key: string };
+    demo: { tenant_id: string; secret_key: string; publishable_key: string };
   };
   const url = `http://127.0.0.1:${port}`;
   const call = async (method: string, path: string, key?: string, body?: unknown) => {
@@ -149,6 +151,7 @@ export const startSplit = async (replicas: string): Promise<SplitPlatform> => {
     url,
     run,
     nats,
+    tenantId: credentials.demo.tenant_id,
     secret: credentials.demo.secret_key,
     publishable: credentials.demo.publishable_key,
     call,

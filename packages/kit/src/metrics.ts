@@ -71,3 +71,22 @@ export const observedGauge = (name: string, help: string, read: () => Promise<nu
     },
   });
 };
+
+const lagReaders = new Map<string, () => Promise<number>>();
+new client.Gauge({
+  name: 'bazaar_consumer_pending_events',
+  help: 'Events on the bus that a consumer has not yet handled.',
+  labelNames: ['consumer'] as const,
+  registers: [metrics],
+  async collect() {
+    this.reset();
+    for (const [consumer, read] of lagReaders) {
+      this.set({ consumer }, await read().catch(() => Number.NaN));
+    }
+  },
+});
+
+/** Reports a consumer's backlog at every scrape, read with `read` (from the broker). */
+export const consumerLag = (consumer: string, read: () => Promise<number>): void => {
+  lagReaders.set(consumer, read);
+};

@@ -1,3 +1,4 @@
+import { consumerLag } from '../metrics.ts';
 import {
   AckPolicy,
   DeliverPolicy,
@@ -102,6 +103,12 @@ export const startSubscription = (
   let wake: (() => void) | undefined;
   const inFlight = new Set<Promise<void>>();
   const logger = log.child({ consumer: subscription.consumer });
+  if (durable) {
+    consumerLag(subscription.consumer, async () => {
+      const info = await link.jsm.consumers.info(stream, name);
+      return info.num_pending + info.num_ack_pending;
+    });
+  }
 
   // A durable consumer starts at the beginning of the stream, so events published before its first
   // deployment still reach it (its inbox skips what it already handled if it is ever recreated). A
