@@ -85,7 +85,7 @@ describe.skipIf(skip)('split topology: every service its own process', { timeout
     expect((await fetch(`${ops}/healthz`)).status).toBe(200);
     const ready = await fetch(`${ops}/readyz`);
     expect(ready.status).toBe(200);
-    expect((await ready.json())).toMatchObject({ status: 'ok', checks: { nats: 'ok' } });
+    expect(await ready.json()).toMatchObject({ status: 'ok', checks: { nats: 'ok' } });
     const metrics = await (await fetch(`${ops}/metrics`)).text();
     expect(metrics).toMatch(/bazaar_consumer_pending_events\{consumer="webhooks"\} \d+/);
     expect(metrics).toMatch(/bazaar_outbox_pending_events \d+/);
