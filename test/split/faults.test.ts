@@ -1,3 +1,4 @@
+import { get } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CARDS, cartWith, checkout, stockedProduct, stockOf } from '../support/shop.ts';
 import { natsServerMissing, startSplit, type SplitPlatform } from '../support/split.ts';
@@ -90,6 +91,33 @@ describe.skipIf(skip)('split topology: every service its own process', { timeout
     expect(metrics).toMatch(/bazaar_consumer_pending_events\{consumer="webhooks"\} \d+/);
     expect(metrics).toMatch(/bazaar_outbox_pending_events \d+/);
     expect(metrics).toContain('bazaar_rpc_server_requests_total');
+    // Each on its own connection, as separate clients would come: the front door takes turns.
+    for (let i = 0; i < 6; i++) {
+      await new Promise<void>((resolve, reject) =>
+        get(
+          `${split.url}/v1/products?limit=${i + 1}`,
+          { agent: false, headers: { authorization: `Bearer ${split.publishable}` } },
+          (r) => {
+            r.resume();
+            r.once('end', resolve);
+          },
+        ).once('error', reject),
+      );
+    }
+    // Both catalog replicas and both gateway replicas have had their share of the work.
+    const served = async (port: number, metric: string) => {
+      const text = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
+      return [...text.matchAll(new RegExp(`^${metric}\\{[^}]*\\} (\\d+)`, 'gm'))].reduce(
+        (sum, m) => sum + Number(m[1]),
+        0,
+      );
+    };
+    for (const replica of split.ps().filter((p) => p.service === 'catalog')) {
+      expect(await served(replica.ops_port, 'bazaar_rpc_server_requests_total')).toBeGreaterThan(0);
+    }
+    for (const replica of split.ps().filter((p) => p.service === 'gateway')) {
+      expect(await served(replica.port, 'bazaar_http_requests_total')).toBeGreaterThan(0);
+    }
     const gateway = await (await fetch(`${split.url}/metrics`)).text();
     expect(gateway).toMatch(
       /bazaar_http_requests_total\{route="\/v1\/products",method="GET",status="2xx"\} \d+/,

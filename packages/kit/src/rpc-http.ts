@@ -44,9 +44,22 @@ interface Endpoint {
  * count against an endpoint, even when they say that a service further along is unavailable.
  */
 const isTransportFailure = (error: unknown): boolean =>
-  error instanceof ConnectError &&
-  !error.metadata.has(ERROR_HEADER) &&
-  [Code.Unavailable, Code.DeadlineExceeded, Code.Unknown, Code.Internal, Code.Aborted].includes(error.code);
+  error instanceof BrokenCircuitError ||
+  (error instanceof ConnectError &&
+    !error.metadata.has(ERROR_HEADER) &&
+    [
+      Code.Unavailable,
+      Code.DeadlineExceeded,
+      Code.Unknown,
+      Code.Internal,
+      Code.Aborted,
+      // A stream reset by a peer that died mid-call.
+      Code.Canceled,
+    ].includes(error.code)) ||
+  // A socket or HTTP/2 session failure that did not become a ConnectError.
+  (error instanceof Error &&
+    !(error instanceof ConnectError) &&
+    /^(E[A-Z]+|ERR_[A-Z0-9_]+)$/.test(String((error as NodeJS.ErrnoException).code)));
 
 /** The request never left: safe to send again even when it changes something. */
 const neverSent = (error: unknown): boolean => {
