@@ -19,4 +19,5 @@ export * from './rpc.ts';
 export * from './rpc-http.ts';
 export * from './service.ts';
 export * from './shutdown.ts';
+export * from './waker.ts';
 export * from './tracing.ts';

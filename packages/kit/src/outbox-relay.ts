@@ -2,6 +2,7 @@ import type pg from 'pg';
 import type { EventBus } from './bus.ts';
 import type { EventEnvelope, EventTrace } from './events.ts';
 import type { Logger } from './log.ts';
+import { createWaker } from './waker.ts';
 
 export interface OutboxRelay {
   start(): Promise<void>;
@@ -33,7 +34,7 @@ const RETENTION = '7 days';
 export const createOutboxRelay = (pool: pg.Pool, bus: EventBus, source: string, log: Logger): OutboxRelay => {
   let running = false;
   let listener: pg.PoolClient | undefined;
-  let wake: (() => void) | undefined;
+  const waker = createWaker();
   let loop: Promise<void> | undefined;
   let pass: Promise<number> = Promise.resolve(0);
   let failures = 0;
@@ -86,15 +87,6 @@ export const createOutboxRelay = (pool: pg.Pool, bus: EventBus, source: string, 
     return pass;
   };
 
-  const sleep = (ms: number) =>
-    new Promise<void>((resolve) => {
-      const timer = setTimeout(resolve, ms);
-      wake = () => {
-        clearTimeout(timer);
-        resolve();
-      };
-    });
-
   const run = async () => {
     let lastCleanup = 0;
     while (running) {
@@ -110,7 +102,7 @@ export const createOutboxRelay = (pool: pg.Pool, bus: EventBus, source: string, 
         log.warn({ err: error, source, failures }, 'outbox relay could not publish; will retry');
       }
       if (!running) break;
-      await sleep(failures === 0 ? POLL_MS : Math.min(30_000, 200 * 2 ** failures));
+      await waker.sleep(failures === 0 ? POLL_MS : Math.min(30_000, 200 * 2 ** failures));
     }
   };
 
@@ -118,13 +110,13 @@ export const createOutboxRelay = (pool: pg.Pool, bus: EventBus, source: string, 
     start: async () => {
       running = true;
       listener = await pool.connect();
-      listener.on('notification', () => wake?.());
+      listener.on('notification', () => waker.wake());
       await listener.query('listen bazaar_outbox');
       loop = run();
     },
     stop: async () => {
       running = false;
-      wake?.();
+      waker.wake();
       await loop;
       if (listener) {
         await listener.query('unlisten *').catch(() => undefined);

@@ -1,4 +1,4 @@
-import type { Database, Logger } from '@bazaar/kit';
+import { createWaker, type Database, type Logger } from '@bazaar/kit';
 import { claimDue, releaseLeases, type Claimed } from './claim.ts';
 import { eventDoc, payloadOf } from './model.ts';
 import { recordOutcomes, type Outcome } from './outcomes.ts';
@@ -57,25 +57,8 @@ export const createWorker = (
   let recording: Promise<void> | undefined;
   let running = false;
   let loop: Promise<void> | undefined;
-  let nudged = false;
-  let wakeUp: (() => void) | undefined;
-
-  const wake = () => {
-    nudged = true;
-    wakeUp?.();
-  };
-
-  const sleep = (ms: number) =>
-    new Promise<void>((resolve) => {
-      if (nudged) return resolve();
-      const timer = setTimeout(done, ms);
-      function done() {
-        clearTimeout(timer);
-        wakeUp = undefined;
-        resolve();
-      }
-      wakeUp = done;
-    });
+  const waker = createWaker();
+  const wake = () => waker.wake();
 
   const write = async (batch: Outcome[]) => {
     try {
@@ -157,7 +140,6 @@ export const createWorker = (
 
   const run = async () => {
     while (running) {
-      nudged = false;
       const free = unrecorded.length < MAX_UNRECORDED ? 2 * maxInFlight - inFlight.size - waitingCount : 0;
       let claimed: Claimed[] = [];
       if (free > 0) {
@@ -173,7 +155,7 @@ export const createWorker = (
         waitingCount++;
       }
       for (const endpointId of new Set(claimed.map((d) => d.endpoint_id))) pump(endpointId);
-      if (claimed.length === 0 || claimed.length === free) await sleep(pollMs);
+      if (claimed.length === 0 || claimed.length === free) await waker.sleep(pollMs);
     }
   };
 
@@ -186,7 +168,7 @@ export const createWorker = (
     /** Takes no more work, waits for the attempts in flight and writes their results. */
     stop: async () => {
       running = false;
-      wakeUp?.();
+      waker.wake();
       await loop;
       // What never started goes back, to be sent at once by whoever runs next.
       const unsent = [...lanes.values()].flatMap((lane) => lane.waiting.splice(0));

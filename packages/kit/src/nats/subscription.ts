@@ -1,4 +1,5 @@
 import { consumerLag } from '../metrics.ts';
+import { createWaker } from '../waker.ts';
 import {
   AckPolicy,
   DeliverPolicy,
@@ -100,7 +101,7 @@ export const startSubscription = (
   let handledUpTo: number | undefined;
   let stopping = false;
   let messages: ConsumerMessages | undefined;
-  let wake: (() => void) | undefined;
+  const waker = createWaker();
   const inFlight = new Set<Promise<void>>();
   const logger = log.child({ consumer: subscription.consumer });
   if (durable) {
@@ -236,15 +237,6 @@ export const startSubscription = (
     })().catch(() => undefined);
   };
 
-  const pause = (ms: number) =>
-    new Promise<void>((resolve) => {
-      const timer = setTimeout(resolve, ms);
-      wake = () => {
-        clearTimeout(timer);
-        resolve();
-      };
-    });
-
   const run = async () => {
     let failures = 0;
     while (!stopping) {
@@ -271,7 +263,7 @@ export const startSubscription = (
         failures += 1;
         logger.warn({ err: error, failures }, 'NATS consumer failed; retrying');
       }
-      if (!stopping) await pause(Math.min(30_000, 250 * 2 ** failures));
+      if (!stopping) await waker.sleep(Math.min(30_000, 250 * 2 ** failures));
     }
   };
   run().catch((error: unknown) => logger.error({ err: error }, 'NATS consumer stopped'));
@@ -279,7 +271,7 @@ export const startSubscription = (
   return {
     stop: async (graceMs) => {
       stopping = true;
-      wake?.();
+      waker.wake();
       await messages?.close().catch(() => undefined);
       let timer: NodeJS.Timeout | undefined;
       const finished = await Promise.race([

@@ -17,6 +17,7 @@ import { announceRunning, clearRunning, findRunning } from '../runtime.ts';
 import { ensureDemoTenant } from '../seed/seed.ts';
 import { SERVICES } from '../services.ts';
 import { VERSION } from '../version.ts';
+import { banner } from './banner.ts';
 
 const out = (line = '') => process.stdout.write(`${line}\n`);
 
@@ -52,42 +53,6 @@ const withPlatform = async <T>(
   }
 };
 
-const banner = (
-  platform: Platform,
-  config: PlatformConfig,
-  operator: { value: string; created: boolean },
-  demo?: {
-    tenant_id: string;
-    name: string;
-    secret_key: string;
-    publishable_key: string;
-  },
-) => {
-  out();
-  out(`Bazaar ${VERSION} is running (all-in-one).`);
-  out(`  API:          ${platform.url}/v1`);
-  out(`  API docs:     ${platform.url}/docs`);
-  out(`  OpenAPI:      ${platform.url}/openapi.json`);
-  out(
-    `  Data:         ${config.dataDir}${config.databaseUrl ? '' : ` (embedded PostgreSQL on port ${config.embeddedPostgresPort})`}`,
-  );
-  if (demo) {
-    out(`  Demo tenant:  ${demo.name} (${demo.tenant_id})`);
-    out(`    secret key:       ${demo.secret_key}`);
-    out(`    publishable key:  ${demo.publishable_key}`);
-  }
-  out(
-    operator.created
-      ? `  Operator key: ${operator.value}  (may create tenants; kept in ${config.dataDir}/credentials.json)`
-      : `  Operator key: in ${config.dataDir}/credentials.json`,
-  );
-  if (demo) {
-    out();
-    out(`Try: curl -H "Authorization: Bearer ${demo.secret_key}" "${platform.url}/v1/products?limit=2"`);
-  }
-  out('Press Ctrl-C to stop.');
-};
-
 export const startCommand = async (): Promise<number> => {
   const config = loadConfig();
   const log: Logger = createLogger({ level: config.logLevel, pretty: config.prettyLogs });
@@ -118,7 +83,7 @@ export const startCommand = async (): Promise<number> => {
     const demo = config.seed
       ? await ensureDemoTenant(platform, config.dataDir, config.demoProducts, (line) => out(line))
       : undefined;
-    banner(platform, config, operator, demo);
+    banner({ topology: 'all-in-one', url: platform.url, config, operator, demo });
   } catch (error) {
     await stop();
     throw error;

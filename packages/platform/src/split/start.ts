@@ -9,6 +9,7 @@ import { announceRunning, clearRunning, findRunning } from '../runtime.ts';
 import { ensureDemoTenant } from '../seed/seed.ts';
 import { SERVICES } from '../services.ts';
 import { VERSION } from '../version.ts';
+import { banner } from '../cli/banner.ts';
 import { networkClients } from './clients.ts';
 import { openFrontDoor, type FrontDoor } from './front-door.ts';
 import { formatProcesses } from './ps.ts';
@@ -154,38 +155,28 @@ export const startSplitCommand = async (replicasOption: string | undefined): Pro
       topology: 'split',
     });
 
-    const clients = networkClients({ ...settings, serviceUrls: urlsFrom(serviceUrls) }, log);
+    // The supervisor reads the replicas' addresses as its children do.
+    const clients = networkClients(loadSplitSettings({ ...process.env, ...serviceUrls }), log);
     const operator = await ensureOperatorKey(clients.accounts, config.dataDir);
     const demo = config.seed
       ? await ensureDemoTenant(clients, config.dataDir, config.demoProducts, (line) => out(line))
       : undefined;
-    out();
-    out(`Bazaar ${VERSION} is running (split).`);
-    out(`  API:          ${url}/v1`);
-    out(`  API docs:     ${url}/docs`);
-    out(`  NATS:         ${settings.natsUrl}`);
-    if (demo) {
-      out(`  Demo tenant:  ${demo.name} (${demo.tenant_id})`);
-      out(`    secret key:       ${demo.secret_key}`);
-      out(`    publishable key:  ${demo.publishable_key}`);
-    }
-    out(
-      operator.created
-        ? `  Operator key: ${operator.value}  (kept in ${config.dataDir}/credentials.json)`
-        : `  Operator key: in ${config.dataDir}/credentials.json`,
-    );
-    out();
-    out(formatProcesses(supervisor.processes()));
-    out("'npx bazaar ps' lists the processes.");
-    out('Press Ctrl-C to stop.');
+    banner({
+      topology: 'split',
+      url,
+      config,
+      operator,
+      demo,
+      more: [
+        `  NATS:         ${settings.natsUrl}`,
+        '',
+        formatProcesses(supervisor.processes()),
+        "'npx bazaar ps' lists the processes.",
+      ],
+    });
   } catch (error) {
     await stop().catch(() => undefined);
     throw error;
   }
   return new Promise<number>(() => undefined);
 };
-
-const urlsFrom = (env: Record<string, string>) =>
-  Object.fromEntries(
-    Object.entries(env).map(([key, value]) => [key.replace(/_URL$/, '').toLowerCase(), value.split(',')]),
-  ) as ReturnType<typeof loadSplitSettings>['serviceUrls'];

@@ -3,12 +3,13 @@ import type {
   Plan as PlanMessage,
   Tenant as TenantMessage,
 } from '@bazaar/contracts/accounts';
-import { AppError, type Client } from '@bazaar/kit';
+import type { Client } from '@bazaar/kit';
 import { Type } from 'typebox';
 import type { App } from '../app.ts';
 import type { AuthCache } from '../auth-cache.ts';
 import { tenantOf } from '../auth.ts';
-import { isKnownVersion, KNOWN_VERSIONS } from '../versions/registry.ts';
+import { unknownVersion } from '../versions/register.ts';
+import { isKnownVersion } from '../versions/registry.ts';
 import { list, presentApiKey, presentTenant as presentTenantBase } from '../present.ts';
 import {
   ApiKey,
@@ -208,12 +209,7 @@ export const tenantRoutes = (app: App, accounts: Accounts): void => {
     async (request) => {
       const version = request.body.api_version;
       // The gateway serves the versions; accounts only stores the pin.
-      if (version !== undefined && !isKnownVersion(version)) {
-        const message = `There is no API version '${version}'. Known versions: ${KNOWN_VERSIONS.join(', ')}.`;
-        throw new AppError('unknown_api_version', 400, message, [
-          { field: 'api_version', code: 'unknown_api_version', message },
-        ]);
-      }
+      if (version !== undefined && !isKnownVersion(version)) throw unknownVersion(version, 'api_version');
       const { tenant } = await accounts.updateTenant({
         tenantId: request.params.id,
         plan: request.body.plan,

@@ -23,11 +23,10 @@ const asked = (request: FastifyRequest): string | undefined => {
   return text ? text : undefined;
 };
 
-const unknownVersion = (name: string) => {
+/** The error for a version no one serves, in a header or in a field such as an account's pin. */
+export const unknownVersion = (name: string, field = 'Bazaar-Version') => {
   const message = `There is no API version '${name}'. Known versions: ${KNOWN_VERSIONS.join(', ')}.`;
-  return new AppError('unknown_api_version', 400, message, [
-    { field: 'Bazaar-Version', code: 'unknown_api_version', message },
-  ]);
+  return new AppError('unknown_api_version', 400, message, [{ field, code: 'unknown_api_version', message }]);
 };
 
 /**
@@ -83,17 +82,17 @@ export const registerVersioning = (app: App): void => {
       done(null, payload);
       return;
     }
-    const name = asked(request);
+    // Set by onRequest; missing only when onRequest refused the version itself.
+    const name = request.bazaarVersion === undefined ? asked(request) : undefined;
     const version = request.bazaarVersion ?? (name && isKnownVersion(name) ? name : LATEST_VERSION);
     void reply.header(HEADER, version);
+    // Most answers are in the current version: nothing more to do for them.
+    if (version === LATEST_VERSION || typeof payload !== 'string') {
+      done(null, payload);
+      return;
+    }
     const endpoint = endpointOf(request);
-    const type = String(reply.getHeader('content-type') ?? '');
-    if (
-      version === LATEST_VERSION ||
-      endpoint === undefined ||
-      typeof payload !== 'string' ||
-      !/json/.test(type)
-    ) {
+    if (endpoint === undefined || !/json/.test(String(reply.getHeader('content-type') ?? ''))) {
       done(null, payload);
       return;
     }
