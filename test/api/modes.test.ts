@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { inServiceDatabase } from '../support/database.ts';
 import { startTestPlatform, type Json, type TestPlatform } from '../support/platform.ts';
 
 let t: TestPlatform;
@@ -12,7 +13,7 @@ beforeAll(async () => {
   expect(created.status).toBe(201);
   account = created.body;
 });
-afterAll(() => t.stop());
+afterAll(() => t?.stop());
 
 describe('test and live modes', () => {
   it('creates an account as a live and a test tenant, each with keys that say their mode', () => {
@@ -79,5 +80,45 @@ describe('test and live modes', () => {
     const ids = listed.body.data.map((x: { id: string }) => x.id);
     expect(ids).toContain(account.id);
     expect(ids).not.toContain(account.test_tenant.id);
+  });
+
+  it('lets a live key create test keys, never a test key live ones', async () => {
+    const live = account.secret_key.secret as string;
+    const created = await t.call('POST', '/v1/api-keys', live, { kind: 'secret', mode: 'test', name: 'CI' });
+    expect(created.status).toBe(201);
+    expect(created.body).toMatchObject({ mode: 'test' });
+    expect(created.body.secret).toMatch(/^sk_test_/);
+    // The key acts for the account's test tenant: it sees test data only.
+    const seen = await t.call('GET', '/v1/products', created.body.secret);
+    expect(seen.body.data.map((p: { name: string }) => p.name)).toEqual(['Test Widget']);
+
+    const test = account.test_tenant.secret_key.secret as string;
+    const refused = await t.call('POST', '/v1/api-keys', test, { kind: 'secret', mode: 'live' });
+    expect([refused.status, refused.body.code]).toEqual([403, 'live_key_required']);
+    const bad = await t.call('POST', '/v1/api-keys', live, { kind: 'secret', mode: 'staging' });
+    expect([bad.status, bad.body.code]).toEqual([400, 'invalid_value']);
+  });
+
+  it('opens a test tenant at the next start for an account made before test mode', async () => {
+    const older = await t.call('POST', '/v1/tenants', operator, { name: 'Older Shop' });
+    // As the account looked before test mode: a live tenant alone.
+    const testTenant0 = [older.body.test_tenant.id];
+    await inServiceDatabase(t.platform, 'accounts', 'delete from api_keys where tenant_id = $1', testTenant0);
+    await inServiceDatabase(t.platform, 'accounts', 'delete from tenants where id = $1', testTenant0);
+    const before = await t.call('GET', `/v1/tenants/${older.body.id}`, operator);
+    expect(before.body.test_tenant_id).toBeNull();
+
+    t = await t.restart();
+    const after = await t.call('GET', `/v1/tenants/${older.body.id}`, operator);
+    expect(after.body.test_tenant_id).toMatch(/^ten_/);
+    const testTenant = await t.call('GET', `/v1/tenants/${after.body.test_tenant_id}`, operator);
+    expect(testTenant.body).toMatchObject({ mode: 'test', account_id: older.body.id, name: 'Older Shop' });
+
+    // Its live key issues its first test keys; their data stays apart from live.
+    const live = older.body.secret_key.secret as string;
+    const testKey = await t.call('POST', '/v1/api-keys', live, { kind: 'secret', mode: 'test' });
+    expect(testKey.body.secret).toMatch(/^sk_test_/);
+    expect((await t.call('POST', '/v1/products', testKey.body.secret, { name: 'Trial' })).status).toBe(201);
+    expect((await t.call('GET', '/v1/products', live)).body.data).toEqual([]);
   });
 });

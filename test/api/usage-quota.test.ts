@@ -124,7 +124,8 @@ describe('monthly quota on the platform', () => {
   afterAll(() => t.stop());
 
   it('refuses an account over its plan’s quota, counting what other gateways wrote', async () => {
-    const shop = await t.tenant();
+    const created = await t.platform.accounts.createTenant({ name: 'Quota Shop' });
+    const shop = { id: created.tenant!.id, secret: created.secretKeyValue };
     const { value: operator } = await t.platform.accounts.createOperatorKey({ name: 'quota test' });
     const moved = await t.call('PATCH', `/v1/tenants/${shop.id}`, operator, { plan: 'free' });
     expect(moved.status).toBe(200);
@@ -151,5 +152,7 @@ describe('monthly quota on the platform', () => {
     }
     expect(Number(refused.headers.get('retry-after'))).toBeGreaterThan(0);
     expect(refused.body.monthly_quota).toBe(100_000);
+    // Each mode has its own quota: load in test mode never stops the live shop, nor the reverse.
+    expect((await t.call('GET', '/v1/products', created.testSecretKeyValue)).status).toBe(200);
   });
 });

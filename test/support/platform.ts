@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { inject } from 'vitest';
 import { createLogger } from '@bazaar/kit';
-import { loadConfig, startAllInOne, type Platform } from '@bazaar/platform';
+import { loadConfig, startAllInOne, type Platform, type PlatformConfig } from '@bazaar/platform';
 
 export interface Response<T = Record<string, unknown>> {
   status: number;
@@ -22,19 +22,24 @@ export interface TestPlatform {
   /** A fresh tenant with its keys. */
   tenant: (name?: string) => Promise<{ id: string; secret: string; publishable: string }>;
   stop: () => Promise<void>;
+  /** Stops the platform and starts it again on the same databases, as a new start of the same data. */
+  restart: () => Promise<TestPlatform>;
 }
 
 /** The whole platform, all-in-one, on the test run's PostgreSQL with databases of its own. */
 export const startTestPlatform = async (): Promise<TestPlatform> => {
   const dataDir = await mkdtemp(join(tmpdir(), 'bazaar-platform-'));
   await chmod(dataDir, 0o755);
-  const config = {
+  return startOn({
     ...loadConfig({}),
     port: 0,
     dataDir,
     databaseUrl: inject('postgresUrl'),
     databasePrefix: `t${randomBytes(4).toString('hex')}_`,
-  };
+  });
+};
+
+const startOn = async (config: PlatformConfig): Promise<TestPlatform> => {
   const platform = await startAllInOne(config, createLogger({ level: 'silent' }));
   const call = async (method: string, path: string, key?: string, body?: unknown) => {
     const headers: Record<string, string> = {};
@@ -65,5 +70,9 @@ export const startTestPlatform = async (): Promise<TestPlatform> => {
       };
     },
     stop: () => platform.stop(),
+    restart: async () => {
+      await platform.stop();
+      return startOn(config);
+    },
   };
 };

@@ -133,6 +133,37 @@ export const createAccounts = (db: Db) => ({
       return { tenant: tenant!, testTenantId: tenants.find((t) => t.mode === 'test')?.id };
     }),
 
+  /**
+   * Opens a test tenant, without keys, for every account that has none: accounts made before test
+   * mode existed. Their live keys then issue test keys (`createApiKey` with mode 'test').
+   */
+  openMissingTestTenants: () =>
+    db.system(async (trx) => {
+      const opened: string[] = [];
+      for (const live of await store.liveTenantsWithoutTest(trx)) {
+        const test = await store.insertTenantIfMissing(trx, {
+          id: newId('ten'),
+          name: live.name,
+          mode: 'test',
+          account_id: live.account_id,
+          plan: live.plan,
+          api_version: live.api_version,
+        });
+        if (!test) continue;
+        await recordEvent(
+          trx,
+          event('tenant.created', test.id, {
+            id: test.id,
+            name: test.name,
+            mode: 'test',
+            account_id: test.account_id,
+          }),
+        );
+        opened.push(test.id);
+      }
+      return opened;
+    }),
+
   listPlans: () => PLANS,
 
   getTenant: async (id: string) => {
@@ -155,17 +186,38 @@ export const createAccounts = (db: Db) => ({
       return { ...result, testTenants: tests };
     }),
 
-  createApiKey: (tenantId: string, kind: string, name: string, scopes: readonly string[] = []) => {
+  /**
+   * A key of `tenantId`'s tenant or, with `mode` 'test' from a live tenant, of its account's test
+   * tenant: so accounts made before they had test tenants can get test keys. Never live from test.
+   */
+  createApiKey: async (
+    tenantId: string,
+    kind: string,
+    name: string,
+    scopes: readonly string[] = [],
+    mode?: string,
+  ) => {
     if (!KEY_KINDS.includes(kind)) {
       throw invalid('kind', 'invalid_value', `'kind' must be 'secret', 'restricted' or 'publishable'.`);
     }
+    if (mode !== undefined && mode !== 'live' && mode !== 'test') {
+      throw invalid('mode', 'invalid_value', `'mode' must be 'live' or 'test'.`);
+    }
     const keyScopes = scopesOf(kind as KeyKind, scopes);
     const keyName = checkName(name || `${kind} key`);
-    return db.tenant(tenantId, async (trx) => {
-      const tenant = await store.findTenant(trx, tenantId);
-      if (!tenant) throw notFound('tenant', tenantId);
-      return issueKey(trx, tenant, kind as KeyKind, keyName, keyScopes);
-    });
+    const tenants = await db.system((trx) => store.findAccountTenants(trx, tenantId));
+    const own = tenants.find((t) => t.id === tenantId);
+    if (!own) throw notFound('tenant', tenantId);
+    const target = tenants.find((t) => t.mode === (mode ?? own.mode));
+    if (own.mode === 'test' && mode === 'live') {
+      throw new AppError(
+        'live_key_required',
+        403,
+        'A test key cannot create live keys: use a live secret key.',
+      );
+    }
+    if (!target) throw notFound('tenant', `${own.account_id} (${mode} mode)`);
+    return db.tenant(target.id, (trx) => issueKey(trx, target, kind as KeyKind, keyName, keyScopes));
   },
 
   listApiKeys: async (tenantId: string, limit: number, cursor: string) => {

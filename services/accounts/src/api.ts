@@ -78,8 +78,8 @@ export const accountsRoutes = (accounts: Accounts) => (router: ConnectRouter) =>
         nextCursor: result.nextCursor,
       };
     },
-    createApiKey: async ({ tenantId, kind, name, scopes }) => {
-      const { key, value } = await accounts.createApiKey(tenantId, kind, name, scopes);
+    createApiKey: async ({ tenantId, kind, name, scopes, mode }) => {
+      const { key, value } = await accounts.createApiKey(tenantId, kind, name, scopes, mode);
       return { key: keyMessage(key), value };
     },
     listApiKeys: async ({ tenantId, limit, cursor }) => {

@@ -6,5 +6,14 @@ import type { AccountsTables } from './store.ts';
 export const accountsService: ServiceModule<AccountsTables> = {
   name: 'accounts',
   migrations: new URL('../migrations/', import.meta.url),
-  create: ({ db }) => ({ routes: accountsRoutes(createAccounts(db)) }),
+  create: ({ db, log }) => {
+    const accounts = createAccounts(db);
+    return {
+      routes: accountsRoutes(accounts),
+      start: async () => {
+        const opened = await accounts.openMissingTestTenants();
+        if (opened.length > 0) log.info({ tenants: opened }, 'opened test tenants for accounts without one');
+      },
+    };
+  },
 };

@@ -43,6 +43,38 @@ export const insertTenant = (
   tenant: Pick<TenantRow, 'id' | 'name' | 'mode' | 'account_id' | 'plan'>,
 ): Promise<TenantRow> => trx.insertInto('tenants').values(tenant).returningAll().executeTakeFirstOrThrow();
 
+/** Live tenants whose account has no test tenant. */
+export const liveTenantsWithoutTest = (trx: Trx): Promise<TenantRow[]> =>
+  trx
+    .selectFrom('tenants as live')
+    .selectAll('live')
+    .where('live.mode', '=', 'live')
+    .where((eb) =>
+      eb.not(
+        eb.exists(
+          eb
+            .selectFrom('tenants as test')
+            .select('test.id')
+            .whereRef('test.account_id', '=', 'live.account_id')
+            .where('test.mode', '=', 'test'),
+        ),
+      ),
+    )
+    .orderBy('live.id')
+    .execute();
+
+/** Inserts the tenant unless its account already has one of its mode (a concurrent start won). */
+export const insertTenantIfMissing = (
+  trx: Trx,
+  tenant: Pick<TenantRow, 'id' | 'name' | 'mode' | 'account_id' | 'plan' | 'api_version'>,
+): Promise<TenantRow | undefined> =>
+  trx
+    .insertInto('tenants')
+    .values(tenant)
+    .onConflict((oc) => oc.columns(['account_id', 'mode']).doNothing())
+    .returningAll()
+    .executeTakeFirst();
+
 /** Both tenants of the account `id` belongs to (either of them), live first. */
 export const findAccountTenants = async (trx: Trx, id: string): Promise<TenantRow[]> => {
   const tenant = await findTenant(trx, id);

@@ -40,6 +40,7 @@ export const presentApiKey = (k: ApiKeyMessage | undefined, secret?: string) => 
   object: 'api_key' as const,
   kind: k?.kind ?? '',
   name: k?.name ?? '',
+  mode: k?.prefix.includes('_test_') ? ('test' as const) : ('live' as const),
   prefix: k?.prefix ?? '',
   scopes: k?.scopes ?? [],
   created_at: k?.createdAt ?? '',

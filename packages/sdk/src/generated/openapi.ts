@@ -583,7 +583,7 @@ export interface paths {
     put?: never;
     /**
      * Create an API key
-     * @description The response holds the key in `secret`. It is shown only this once. The key belongs to the calling key’s tenant, so to its mode (`sk_test_…` creates test keys). A restricted key (`rk_…`) carries only the `scopes` given; an unknown scope is refused with `unknown_scope`.
+     * @description The response holds the key in `secret`. It is shown only this once. The key belongs to the calling key’s tenant, so to its mode (`sk_test_…` creates test keys), unless `mode` is `test`: then it belongs to the account’s test tenant. A restricted key (`rk_…`) carries only the `scopes` given; an unknown scope is refused with `unknown_scope`.
      */
     post: operations['createApiKey'];
     delete?: never;
@@ -855,6 +855,11 @@ export interface components {
        */
       kind: 'secret' | 'restricted' | 'publishable';
       name: string;
+      /**
+       * @description Every account has a live and a test tenant; their data never meets.
+       * @enum {string}
+       */
+      mode: 'live' | 'test';
       /** @description The first characters of the key, to recognise it. */
       prefix: string;
       /** @description What the key may do: `*` for everything, or scopes such as `products:read`. */
@@ -4572,6 +4577,11 @@ export interface operations {
           /** @example Storefront */
           name?: string;
           /**
+           * @description The mode of the new key; by default the calling key’s. A live key may create test keys (for its account’s test tenant); a test key may not create live ones (`live_key_required`).
+           * @enum {unknown}
+           */
+          mode?: 'live' | 'test';
+          /**
            * @description Restricted keys only, and required for them: products:read, products:write (categories too), inventory:read, inventory:write, carts:read, carts:write, orders:read, orders:write, payments:read, webhooks:read, webhooks:write, events:read, keys:read, keys:write, usage:read, or *. A write scope includes its read scope.
            * @example [
            *       "products:read",
@@ -4600,6 +4610,11 @@ export interface operations {
              */
             kind: 'secret' | 'restricted' | 'publishable';
             name: string;
+            /**
+             * @description Every account has a live and a test tenant; their data never meets.
+             * @enum {string}
+             */
+            mode: 'live' | 'test';
             /** @description The first characters of the key, to recognise it. */
             prefix: string;
             /** @description What the key may do: `*` for everything, or scopes such as `products:read`. */
@@ -4683,6 +4698,11 @@ export interface operations {
              */
             kind: 'secret' | 'restricted' | 'publishable';
             name: string;
+            /**
+             * @description Every account has a live and a test tenant; their data never meets.
+             * @enum {string}
+             */
+            mode: 'live' | 'test';
             /** @description The first characters of the key, to recognise it. */
             prefix: string;
             /** @description What the key may do: `*` for everything, or scopes such as `products:read`. */

@@ -82,8 +82,9 @@ export const apiKeyRoutes = (app: App, accounts: Accounts, auth: AuthCache): voi
         summary: 'Create an API key',
         description:
           'The response holds the key in `secret`. It is shown only this once. The key belongs to the calling ' +
-          'key’s tenant, so to its mode (`sk_test_…` creates test keys). A restricted key (`rk_…`) carries only ' +
-          'the `scopes` given; an unknown scope is refused with `unknown_scope`.',
+          'key’s tenant, so to its mode (`sk_test_…` creates test keys), unless `mode` is `test`: then it belongs ' +
+          'to the account’s test tenant. A restricted key (`rk_…`) carries only the `scopes` given; an unknown ' +
+          'scope is refused with `unknown_scope`.',
         body: ApiKeyCreate,
         response: { 201: ApiKey, ...errorResponses(400, 401, 403) },
       },
@@ -94,6 +95,7 @@ export const apiKeyRoutes = (app: App, accounts: Accounts, auth: AuthCache): voi
         kind: request.body.kind,
         name: request.body.name ?? '',
         scopes: request.body.scopes ?? [],
+        ...(request.body.mode ? { mode: request.body.mode } : {}),
       });
       return reply.code(201).send(presentApiKey(key, value));
     },

@@ -17,6 +17,7 @@ export const ApiKey = Type.Object(
         'keys (`rk_…`) only with their `scopes`; publishable keys (`pk_…`) only read the storefront and drive carts.',
     }),
     name: Type.String(),
+    mode: Mode,
     prefix: Type.String({ description: 'The first characters of the key, to recognise it.' }),
     scopes: Type.Array(Type.String(), {
       description: 'What the key may do: `*` for everything, or scopes such as `products:read`.',
@@ -35,6 +36,13 @@ export const ApiKeyCreate = Type.Object(
   {
     kind: Type.Enum(['secret', 'restricted', 'publishable']),
     name: Type.Optional(Type.String({ minLength: 1, maxLength: 200, examples: ['Storefront'] })),
+    mode: Type.Optional(
+      Type.Enum(['live', 'test'], {
+        description:
+          'The mode of the new key; by default the calling key’s. A live key may create test keys (for its ' +
+          'account’s test tenant); a test key may not create live ones (`live_key_required`).',
+      }),
+    ),
     scopes: Type.Optional(
       Type.Array(Type.String({ maxLength: 50 }), {
         maxItems: 20,
