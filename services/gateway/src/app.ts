@@ -185,9 +185,15 @@ export const createApp = async ({ log, version, readiness }: AppOptions): Promis
         title: 'Bazaar API',
         version,
         description:
-          'The public API of Bazaar, a headless commerce platform. Authenticate with `Authorization: Bearer <key>`: ' +
-          'secret keys (`sk_…`) on your server, publishable keys (`pk_…`) in storefronts (catalog reads only). ' +
-          'Errors are `application/problem+json` documents with a stable `code`; lists are cursor-paginated.',
+          'The public API of Bazaar, a headless commerce platform. Authenticate with `Authorization: Bearer <key>`. ' +
+          'Every account has a live and a test mode whose data never meets, and every key says its mode: ' +
+          'secret keys (`sk_live_…`, `sk_test_…`) act with every scope from your server; restricted keys ' +
+          '(`rk_live_…`, `rk_test_…`) only with the scopes they were given (403 `insufficient_scope` names the ' +
+          'missing one); publishable keys (`pk_live_…`, `pk_test_…`) read the catalog and drive carts from ' +
+          'storefronts. Requests are limited per key by the account’s plan (`RateLimit-Policy` and `RateLimit` ' +
+          'headers; 429 `rate_limited` with `Retry-After`) and counted toward its monthly quota (429 ' +
+          '`quota_exceeded`). `Bazaar-Version: YYYY-MM-DD` chooses the API version; every answer names the one ' +
+          'used. Errors are `application/problem+json` documents with a stable `code`; lists are cursor-paginated.',
         license: { name: 'MIT', identifier: 'MIT' },
       },
       servers: [
@@ -217,7 +223,9 @@ export const createApp = async ({ log, version, readiness }: AppOptions): Promis
           apiKey: {
             type: 'http',
             scheme: 'bearer',
-            description: 'A secret (`sk_…`), publishable (`pk_…`) or operator (`op_…`) key.',
+            description:
+              'A secret (`sk_live_…`, `sk_test_…`), restricted (`rk_live_…`, `rk_test_…`), publishable ' +
+              '(`pk_live_…`, `pk_test_…`) or operator (`op_…`) key.',
           },
         },
       },
