@@ -98,6 +98,29 @@ describe('API keys', () => {
     expect(refused.body.code).toBe('api_key_revoked');
   });
 
+  it('refuses a key from its expiry on, even one this gateway has just seen', async () => {
+    const expiresAt = new Date(Date.now() + 1500).toISOString();
+    const created = await t.call('POST', '/v1/api-keys', a.secret, { kind: 'secret', expires_at: expiresAt });
+    expect(created.status).toBe(201);
+    expect(created.body.expires_at).toBe(expiresAt);
+    expect((await t.call('GET', '/v1/products', created.body.secret)).status).toBe(200);
+    await new Promise((resolve) => setTimeout(resolve, Date.parse(expiresAt) - Date.now() + 50));
+    const refused = await t.call('GET', '/v1/products', created.body.secret);
+    expect([refused.status, refused.body.code]).toEqual([401, 'api_key_expired']);
+    const listed = await t.call('GET', '/v1/api-keys?limit=100', a.secret);
+    const shown = listed.body.data.find((k: { id: string }) => k.id === created.body.id);
+    expect(shown.expires_at).toBe(expiresAt);
+
+    const past = await t.call('POST', '/v1/api-keys', a.secret, {
+      kind: 'secret',
+      expires_at: '2020-01-01T00:00:00Z',
+    });
+    expect([past.status, past.body.code]).toEqual([400, 'out_of_range']);
+    const garbled = await t.call('POST', '/v1/api-keys', a.secret, { kind: 'secret', expires_at: 'soon' });
+    expect(garbled.status).toBe(400);
+    expect(garbled.body.errors[0].field).toBe('expires_at');
+  });
+
   it("cannot revoke another tenant's key", async () => {
     const ofB = await t.call('POST', '/v1/api-keys', b.secret, { kind: 'publishable' });
     expect((await t.call('DELETE', `/v1/api-keys/${ofB.body.id}`, a.secret)).status).toBe(404);

@@ -35,7 +35,14 @@ const KEY_PREFIX: Record<KeyKind, KeyPrefix> = { secret: 'sk', restricted: 'rk',
 const TOUCH_EVERY_MS = 60_000;
 const VERSION = /^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$/;
 
-const issueKey = async (trx: Trx, tenant: TenantRow, kind: KeyKind, name: string, scopes: string[]) => {
+const issueKey = async (
+  trx: Trx,
+  tenant: TenantRow,
+  kind: KeyKind,
+  name: string,
+  scopes: string[],
+  expiresAt?: Date,
+) => {
   const value = newKeySecret(KEY_PREFIX[kind], tenant.mode);
   const key = await store.insertApiKey(trx, {
     id: newId('key'),
@@ -45,6 +52,7 @@ const issueKey = async (trx: Trx, tenant: TenantRow, kind: KeyKind, name: string
     prefix: displayPrefix(value),
     hash: hashSecret(value),
     scopes,
+    ...(expiresAt ? { expires_at: expiresAt } : {}),
   });
   await recordEvent(trx, event('api_key.created', tenant.id, { id: key.id, kind }));
   return { key, value };
@@ -61,6 +69,23 @@ const scopesOf = (kind: KeyKind, requested: readonly string[]): string[] => {
   }
   return kind === 'secret' ? ['*'] : STOREFRONT_SCOPES;
 };
+
+const RFC3339 = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$/i;
+
+const checkExpiry = (value: string | undefined): Date | undefined => {
+  if (value === undefined) return undefined;
+  const at = new Date(value);
+  if (!RFC3339.test(value) || Number.isNaN(at.getTime())) {
+    throw invalid('expires_at', 'invalid_value', `'expires_at' must be a time like 2026-12-31T23:59:59Z.`);
+  }
+  if (at.getTime() <= Date.now()) {
+    throw invalid('expires_at', 'out_of_range', `'expires_at' must be in the future.`);
+  }
+  return at;
+};
+
+const keyExpired = (at: Date) =>
+  new AppError('api_key_expired', 401, `This API key expired at ${at.toISOString()}; create a new one.`);
 
 const checkName = (name: string, field = 'name'): string => {
   const trimmed = name.trim();
@@ -196,6 +221,7 @@ export const createAccounts = (db: Db) => ({
     name: string,
     scopes: readonly string[] = [],
     mode?: string,
+    expiresAt?: string,
   ) => {
     if (!KEY_KINDS.includes(kind)) {
       throw invalid('kind', 'invalid_value', `'kind' must be 'secret', 'restricted' or 'publishable'.`);
@@ -205,6 +231,7 @@ export const createAccounts = (db: Db) => ({
     }
     const keyScopes = scopesOf(kind as KeyKind, scopes);
     const keyName = checkName(name || `${kind} key`);
+    const expiry = checkExpiry(expiresAt);
     const tenants = await db.system((trx) => store.findAccountTenants(trx, tenantId));
     const own = tenants.find((t) => t.id === tenantId);
     if (!own) throw notFound('tenant', tenantId);
@@ -217,7 +244,7 @@ export const createAccounts = (db: Db) => ({
       );
     }
     if (!target) throw notFound('tenant', `${own.account_id} (${mode} mode)`);
-    return db.tenant(target.id, (trx) => issueKey(trx, target, kind as KeyKind, keyName, keyScopes));
+    return db.tenant(target.id, (trx) => issueKey(trx, target, kind as KeyKind, keyName, keyScopes, expiry));
   },
 
   listApiKeys: async (tenantId: string, limit: number, cursor: string) => {
@@ -255,6 +282,7 @@ export const createAccounts = (db: Db) => ({
       const key = await store.findApiKeyByHash(trx, hash);
       if (!key) throw new AppError('invalid_api_key', 401, 'Unknown API key.');
       if (key.revoked_at) throw new AppError('api_key_revoked', 401, 'This API key has been revoked.');
+      if (key.expires_at && key.expires_at.getTime() <= Date.now()) throw keyExpired(key.expires_at);
       const tenant = await store.findTenant(trx, key.tenant_id);
       if (!tenant || tenant.mode !== modeOfSecret(secret)) {
         throw new AppError('invalid_api_key', 401, 'Unknown API key.');

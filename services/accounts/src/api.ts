@@ -42,6 +42,7 @@ const keyMessage = (k: ApiKeyRow): ApiKey =>
     createdAt: k.created_at.toISOString(),
     lastUsedAt: k.last_used_at?.toISOString(),
     revokedAt: k.revoked_at?.toISOString(),
+    expiresAt: k.expires_at?.toISOString(),
   });
 
 /** The private API of accounts, as the gateway and other services call it. */
@@ -78,8 +79,8 @@ export const accountsRoutes = (accounts: Accounts) => (router: ConnectRouter) =>
         nextCursor: result.nextCursor,
       };
     },
-    createApiKey: async ({ tenantId, kind, name, scopes, mode }) => {
-      const { key, value } = await accounts.createApiKey(tenantId, kind, name, scopes, mode);
+    createApiKey: async ({ tenantId, kind, name, scopes, mode, expiresAt }) => {
+      const { key, value } = await accounts.createApiKey(tenantId, kind, name, scopes, mode, expiresAt);
       return { key: keyMessage(key), value };
     },
     listApiKeys: async ({ tenantId, limit, cursor }) => {

@@ -22,6 +22,7 @@ export interface AccountsTables {
     created_at: Generated<Date>;
     last_used_at: Date | null;
     revoked_at: Date | null;
+    expires_at: Generated<Date | null>;
   };
   operator_keys: {
     id: string;
@@ -120,7 +121,7 @@ export const testTenantsOf = async (trx: Trx, accountIds: string[]): Promise<Map
 
 export const insertApiKey = (
   trx: Trx,
-  key: Omit<ApiKeyRow, 'created_at' | 'last_used_at' | 'revoked_at'>,
+  key: Omit<ApiKeyRow, 'created_at' | 'last_used_at' | 'revoked_at' | 'expires_at'> & { expires_at?: Date },
 ): Promise<ApiKeyRow> => trx.insertInto('api_keys').values(key).returningAll().executeTakeFirstOrThrow();
 
 export const listApiKeys = (trx: Trx, tenantId: string, after: string | undefined, limit: number) => {

@@ -2,7 +2,7 @@ import type { AuthenticateResponse } from '@bazaar/contracts/accounts';
 
 /**
  * Who each recently seen secret belongs to, so most requests need no call to accounts. An entry lives
- * a minute at most and is dropped at once when its key is revoked (by this gateway, or by an event), or
+ * a minute at most (never past its key's expiry) and is dropped at once when its key is revoked (by this gateway, or by an event), or
  * when its account changes plan or pinned version (by an event).
  */
 export interface AuthCache {
@@ -28,7 +28,9 @@ export const createAuthCache = ({ ttlMs = 60_000, maxEntries = 50_000 } = {}): A
     },
     set: (secret, result) => {
       if (entries.size >= maxEntries) entries.clear();
-      entries.set(secret, { result, expires: Date.now() + ttlMs });
+      // A key that expires sooner is asked about again then, and accounts refuses it.
+      const keyExpires = result.key?.expiresAt ? Date.parse(result.key.expiresAt) : Number.POSITIVE_INFINITY;
+      entries.set(secret, { result, expires: Math.min(Date.now() + ttlMs, keyExpires) });
       if (result.key) secretsByKey.set(result.key.id, secret);
     },
     forgetKey: (keyId) => {

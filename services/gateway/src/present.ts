@@ -46,6 +46,7 @@ export const presentApiKey = (k: ApiKeyMessage | undefined, secret?: string) => 
   created_at: k?.createdAt ?? '',
   last_used_at: k?.lastUsedAt ?? null,
   revoked_at: k?.revokedAt ?? null,
+  expires_at: k?.expiresAt ?? null,
   ...(secret ? { secret } : {}),
 });
 

@@ -871,6 +871,7 @@ export interface components {
       created_at: string;
       last_used_at: string | null;
       revoked_at: string | null;
+      expires_at: string | null;
       /** @description The full key. Present only in the response that created it. */
       secret?: string;
     };
@@ -4582,6 +4583,12 @@ export interface operations {
            */
           mode?: 'live' | 'test';
           /**
+           * Format: date-time
+           * @description When the key stops working (`api_key_expired`); in the future. By default never.
+           * @example 2026-12-31T23:59:59Z
+           */
+          expires_at?: string;
+          /**
            * @description Restricted keys only, and required for them: products:read, products:write (categories too), inventory:read, inventory:write, carts:read, carts:write, orders:read, orders:write, payments:read, webhooks:read, webhooks:write, events:read, keys:read, keys:write, usage:read, or *. A write scope includes its read scope.
            * @example [
            *       "products:read",
@@ -4626,6 +4633,7 @@ export interface operations {
             created_at: string;
             last_used_at: string | null;
             revoked_at: string | null;
+            expires_at: string | null;
             /** @description The full key. Present only in the response that created it. */
             secret?: string;
           };
@@ -4714,6 +4722,7 @@ export interface operations {
             created_at: string;
             last_used_at: string | null;
             revoked_at: string | null;
+            expires_at: string | null;
             /** @description The full key. Present only in the response that created it. */
             secret?: string;
           };

@@ -96,6 +96,7 @@ export const apiKeyRoutes = (app: App, accounts: Accounts, auth: AuthCache): voi
         name: request.body.name ?? '',
         scopes: request.body.scopes ?? [],
         ...(request.body.mode ? { mode: request.body.mode } : {}),
+        ...(request.body.expires_at ? { expiresAt: request.body.expires_at } : {}),
       });
       return reply.code(201).send(presentApiKey(key, value));
     },

@@ -25,6 +25,12 @@ export const ApiKey = Type.Object(
     created_at: Timestamp,
     last_used_at: Nullable(Timestamp),
     revoked_at: Nullable(Timestamp),
+    expires_at: Nullable(
+      Type.String({
+        format: 'date-time',
+        description: 'From this time the key is refused with `api_key_expired`; null: until revoked.',
+      }),
+    ),
     secret: Type.Optional(
       Type.String({ description: 'The full key. Present only in the response that created it.' }),
     ),
@@ -41,6 +47,13 @@ export const ApiKeyCreate = Type.Object(
         description:
           'The mode of the new key; by default the calling key’s. A live key may create test keys (for its ' +
           'account’s test tenant); a test key may not create live ones (`live_key_required`).',
+      }),
+    ),
+    expires_at: Type.Optional(
+      Type.String({
+        format: 'date-time',
+        examples: ['2026-12-31T23:59:59Z'],
+        description: 'When the key stops working (`api_key_expired`); in the future. By default never.',
       }),
     ),
     scopes: Type.Optional(
