@@ -20,6 +20,8 @@ export interface Database<DB> {
   system<T>(work: (trx: Transaction<DB>) => Promise<T>): Promise<T>;
   /** The query builder outside any transaction, as the owner. */
   readonly kysely: Kysely<DB>;
+  /** Calls `listener` after each transaction of this process that recorded events commits. */
+  onEventsCommitted(listener: () => void): void;
   ping(): Promise<void>;
   close(): Promise<void>;
 }
@@ -30,25 +32,75 @@ export interface DatabaseOptions {
   max?: number;
 }
 
+/** Transactions that recorded events, until they end: the outbox relay is woken when one commits. */
+const recordedEvents = new WeakSet<object>();
+
+/** Marks the transaction `trx` as one that recorded events. */
+export const markEventsRecorded = (trx: object): void => {
+  recordedEvents.add(trx);
+};
+
 export const openDatabase = <DB>({ url, max = 10 }: DatabaseOptions): Database<DB> => {
   const pool = new pg.Pool({ connectionString: url, max, idleTimeoutMillis: 30_000 });
   // A connection dropped by the server surfaces on the next query; without this handler it would crash.
   pool.on('error', () => undefined);
   const kysely = new Kysely<DB>({ dialect: new PostgresDialect({ pool }) });
+  const listeners: (() => void)[] = [];
+  /** After a commit: tells the listeners if the transaction recorded events. */
+  const committed = (trx: object) => {
+    if (!recordedEvents.delete(trx)) return;
+    for (const listener of listeners) listener();
+  };
   return {
     name: new URL(url).pathname.slice(1),
     pool,
     kysely,
     tenant: (tenantId, work) => {
       if (!isId('ten', tenantId)) throw new Error(`not a tenant id: '${tenantId}'`);
-      return kysely.transaction().execute(async (trx) => {
-        await sql`select set_config('role', ${TENANT_ROLE}, true), set_config('bazaar.tenant_id', ${tenantId}, true)`.execute(
-          trx,
-        );
-        return work(trx);
+      // BEGIN and the tenant settings go in one round trip (a simple query may hold several statements;
+      // the id is safe to inline, its shape was just checked). Round trips are most of a short
+      // transaction's cost, and most transactions here are short.
+      const begin = sql.raw(
+        `begin; select set_config('role', '${TENANT_ROLE}', true), set_config('bazaar.tenant_id', '${tenantId}', true)`,
+      );
+      return kysely.connection().execute(async (connection) => {
+        await begin.execute(connection);
+        let result: Awaited<ReturnType<typeof work>>;
+        try {
+          // The connection is inside the transaction just begun: to the work it is one.
+          result = await work(connection as unknown as Transaction<DB>);
+        } catch (error) {
+          recordedEvents.delete(connection);
+          await sql
+            .raw('rollback')
+            .execute(connection)
+            .catch(() => undefined);
+          throw error;
+        }
+        try {
+          await sql.raw('commit').execute(connection);
+        } finally {
+          // A failed commit may still have committed (the answer was lost): waking costs one pass.
+          committed(connection);
+        }
+        return result;
       });
     },
-    system: (work) => kysely.transaction().execute(work),
+    system: (work) => {
+      let transaction: object | undefined;
+      return kysely
+        .transaction()
+        .execute((trx) => {
+          transaction = trx;
+          return work(trx);
+        })
+        .finally(() => {
+          if (transaction) committed(transaction);
+        });
+    },
+    onEventsCommitted: (listener) => {
+      listeners.push(listener);
+    },
     ping: async () => {
       await pool.query('select 1');
     },

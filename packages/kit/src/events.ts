@@ -1,4 +1,5 @@
 import { sql, type Transaction } from 'kysely';
+import { markEventsRecorded } from './db.ts';
 import { newId } from './ids.ts';
 import { currentEventTrace } from './tracing.ts';
 
@@ -39,6 +40,7 @@ export const recordEvents = async <DB>(trx: Transaction<DB>, events: NewEvent[])
     select *, ${trace ? JSON.stringify(trace) : null}::jsonb
       from unnest(${ids}::text[], ${events.map((e) => e.tenantId)}::text[], ${events.map((e) => e.type)}::text[],
                   ${events.map((e) => JSON.stringify(e.data))}::jsonb[])`.execute(trx);
+  markEventsRecorded(trx);
 };
 
 export const recordEvent = <DB, T>(trx: Transaction<DB>, event: NewEvent<T>): Promise<void> =>

@@ -1,5 +1,5 @@
-import type pg from 'pg';
 import type { EventBus } from './bus.ts';
+import type { Database } from './db.ts';
 import type { EventEnvelope, EventTrace } from './events.ts';
 import type { Logger } from './log.ts';
 import { createWaker } from './waker.ts';
@@ -27,14 +27,26 @@ const POLL_MS = 1_000;
 const RETENTION = '7 days';
 
 /**
- * Moves committed events from a service's outbox to the bus, in commit order. It wakes on
- * LISTEN/NOTIFY for low latency and polls as a safety net. Replicas share the work through
- * `for update skip locked`. A failed publish leaves the rows in place and is retried with backoff.
+ * Moves committed events from a service's outbox to the bus, in commit order. It wakes when a
+ * transaction of this process that recorded events commits, and polls for the rest (events another
+ * replica wrote and could not relay before it died). Not LISTEN/NOTIFY: a NOTIFY takes a lock held
+ * through commit, which would make every event-recording commit of the server wait for the one before.
+ * Replicas share the work through `for update skip locked`. A failed publish leaves the rows in place
+ * and is retried with backoff.
  */
-export const createOutboxRelay = (pool: pg.Pool, bus: EventBus, source: string, log: Logger): OutboxRelay => {
+export const createOutboxRelay = <DB>(
+  db: Database<DB>,
+  bus: EventBus,
+  source: string,
+  log: Logger,
+  { pollMs = POLL_MS }: { pollMs?: number } = {},
+): OutboxRelay => {
+  const pool = db.pool;
   let running = false;
-  let listener: pg.PoolClient | undefined;
   const waker = createWaker();
+  db.onEventsCommitted(() => {
+    if (running) waker.wake();
+  });
   let loop: Promise<void> | undefined;
   let pass: Promise<number> = Promise.resolve(0);
   let failures = 0;
@@ -102,27 +114,20 @@ export const createOutboxRelay = (pool: pg.Pool, bus: EventBus, source: string, 
         log.warn({ err: error, source, failures }, 'outbox relay could not publish; will retry');
       }
       if (!running) break;
-      await waker.sleep(failures === 0 ? POLL_MS : Math.min(30_000, 200 * 2 ** failures));
+      await waker.sleep(failures === 0 ? pollMs : Math.min(30_000, 200 * 2 ** failures));
     }
   };
 
   return {
-    start: async () => {
+    start: () => {
       running = true;
-      listener = await pool.connect();
-      listener.on('notification', () => waker.wake());
-      await listener.query('listen bazaar_outbox');
       loop = run();
+      return Promise.resolve();
     },
     stop: async () => {
       running = false;
       waker.wake();
       await loop;
-      if (listener) {
-        await listener.query('unlisten *').catch(() => undefined);
-        listener.release();
-        listener = undefined;
-      }
       await flush().catch((error: unknown) =>
         log.warn({ err: error, source }, 'outbox not fully flushed at stop'),
       );

@@ -29,7 +29,7 @@ beforeEach(async () => {
     log,
   );
   bus = createMemoryBus(log);
-  relay = createOutboxRelay(db.pool, bus, 'shop', log);
+  relay = createOutboxRelay(db, bus, 'shop', log);
 });
 afterEach(async () => {
   await relay.stop();
@@ -69,6 +69,21 @@ describe('outbox and relay', () => {
     await eventually(() => expect(seen.map((e) => e.data)).toEqual([{ n: 1 }, { n: 3 }]));
     expect(seen[0]).toMatchObject({ type: 'widget.created', source: 'shop', tenant_id: tenant });
     expect(seen[0]!.id).toMatch(/^evt_/);
+  });
+
+  it('is woken by the commit of a transaction that recorded events, tenant or system, not by its poll', async () => {
+    await relay.stop();
+    relay = createOutboxRelay(db, bus, 'shop', log, { pollMs: 600_000 });
+    const seen: unknown[] = [];
+    bus.subscribe({ consumer: 'test', types: '*', handle: (e) => Promise.resolve(void seen.push(e.data)) });
+    await relay.start();
+    await new Promise((resolve) => setTimeout(resolve, 100)); // past its first pass: only a wake helps now
+    await db.tenant(tenant, (trx) =>
+      recordEvent(trx, { type: 'widget.created', tenantId: tenant, data: { n: 1 } }),
+    );
+    await eventually(() => expect(seen).toEqual([{ n: 1 }]));
+    await db.system((trx) => recordEvent(trx, { type: 'widget.created', tenantId: tenant, data: { n: 2 } }));
+    await eventually(() => expect(seen).toEqual([{ n: 1 }, { n: 2 }]));
   });
 
   it('keeps an event whose consumer failed and delivers it again; the inbox makes the effect happen once', async () => {

@@ -69,7 +69,7 @@ export const startAllInOne = async (config: PlatformConfig, log: Logger): Promis
       databases.push(db);
       names[module.name] = db.name;
       running.push(module.create({ db, bus, log: serviceLog, clients }));
-      relays.push(createOutboxRelay(db.pool, bus, module.name, serviceLog));
+      relays.push(createOutboxRelay(db, bus, module.name, serviceLog));
     }
     rpc.connect(
       inMemoryTransport((router) => {

@@ -46,7 +46,7 @@ const serveService = async (
     throw error;
   });
   const running = module.create({ db, bus, log, clients: networkClients(settings, log) });
-  const relay = createOutboxRelay(db.pool, bus, name, log);
+  const relay = createOutboxRelay(db, bus, name, log);
   observedGauge(
     'bazaar_outbox_pending_events',
     'Committed events not yet published to the bus.',
