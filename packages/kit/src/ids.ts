@@ -1,6 +1,19 @@
+import { randomFillSync } from 'node:crypto';
 import { monotonicFactory } from 'ulid';
 
-const ulid = monotonicFactory();
+// ulid asks the system for one random byte per character; ids are made on every write, so draw
+// the bytes from a buffer refilled 4 KiB at a time.
+const pool = new Uint8Array(4096);
+let next = pool.length;
+const randomFraction = (): number => {
+  if (next === pool.length) {
+    randomFillSync(pool);
+    next = 0;
+  }
+  return pool[next++]! / 256;
+};
+
+const ulid = monotonicFactory(randomFraction);
 
 /** Prefixed, time-sortable, opaque ids: `prod_01jx…`. */
 export const newId = (prefix: string): string => `${prefix}_${ulid().toLowerCase()}`;
