@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { EventBus } from '@bazaar/kit';
-import { anEvent, eventually, listener, relay } from './support.ts';
+import { anEvent, batcher, eventually, listener, relay } from './support.ts';
 
 export interface BusHarness {
   /** A bus as one process holds it. Buses of one harness share their broker, when there is one. */
@@ -66,6 +66,20 @@ export const busContract = (name: string, harness: () => Promise<BusHarness>) =>
       await relay(bus, [event]);
       await eventually(() => expect(handled).toEqual([event.id]));
       expect(attempts).toBe(3);
+    });
+
+    it('hands a subscriber with handleBatch runs of events, each once and in the order published', async () => {
+      h = await harness();
+      const bus = await h.bus();
+      const { heard, subscription } = batcher('webhooks');
+      bus.subscribe(subscription);
+      const events = Array.from({ length: 500 }, () => anEvent('order.placed'));
+      await relay(bus, events);
+
+      await eventually(() => expect(heard.committed).toHaveLength(events.length));
+      expect(heard.handed).toEqual(events.map((e) => e.id));
+      // A run at a time, not one event at a time.
+      expect(heard.batches.length + heard.singles.length).toBeLessThan(events.length / 10);
     });
 
     it('serves a per-process (non-durable) subscription', async () => {

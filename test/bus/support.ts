@@ -1,5 +1,11 @@
 import { vi } from 'vitest';
-import { createLogger, type EventBus, type EventDelivery, type EventEnvelope } from '@bazaar/kit';
+import {
+  createLogger,
+  type EventBus,
+  type EventDelivery,
+  type EventEnvelope,
+  type Subscription,
+} from '@bazaar/kit';
 
 export const quietLog = () => createLogger({ level: process.env.LOG_LEVEL ?? 'silent' });
 
@@ -40,4 +46,40 @@ export const listener = (): Heard => {
     },
   };
   return heard;
+};
+
+export interface HeardInBatches {
+  /** Ids of each handleBatch call. */
+  batches: string[][];
+  /** Each handle call. */
+  singles: { id: string; attempt: number | undefined }[];
+  /** Ids in the order handlers were handed them. */
+  handed: string[];
+  /** Ids whose handler succeeded. */
+  committed: string[];
+}
+
+/** A subscriber with handleBatch (as the webhooks service has) that records what it was handed. */
+export const batcher = (consumer: string, failsOn?: string) => {
+  const heard: HeardInBatches = { batches: [], singles: [], handed: [], committed: [] };
+  const take = (ids: string[]) => {
+    heard.handed.push(...ids);
+    if (failsOn && ids.includes(failsOn)) return Promise.reject(new Error('cannot take this one'));
+    heard.committed.push(...ids);
+    return Promise.resolve();
+  };
+  const subscription: Subscription = {
+    consumer,
+    types: '*',
+    handle: (event, delivery) => {
+      heard.singles.push({ id: event.id, attempt: delivery?.attempt });
+      return take([event.id]);
+    },
+    handleBatch: (events) => {
+      const ids = events.map((e) => e.id);
+      heard.batches.push(ids);
+      return take(ids);
+    },
+  };
+  return { heard, subscription };
 };

@@ -46,6 +46,9 @@ export interface RunningSubscription {
 // Clocks of client and server differ a little; hearing a few seconds too much is harmless (inbox), too little is not.
 const CLOCK_MARGIN_MS = 5_000;
 
+/** Most events handed to one handleBatch call, and so most the consumer pulls ahead for it. */
+const MAX_RUN = 100;
+
 const isApiError = (error: unknown, code: number) =>
   error instanceof JetStreamApiError && error.code === code;
 
@@ -78,11 +81,48 @@ const settle = (action: () => void) => {
   }
 };
 
+type Run = [JsMsg, ...JsMsg[]];
+
+const IDLE = Symbol('idle');
+const nextTurn = () => new Promise<typeof IDLE>((resolve) => setImmediate(resolve, IDLE));
+
+/**
+ * Messages in delivery order, in runs of up to `size`: the first one awaited, then those the consumer
+ * already holds (everything that arrives before the event loop turns), so a busy consumer hands over
+ * many at once and a quiet one does not wait. With size 1, simply one message after another.
+ */
+async function* runsOf(messages: ConsumerMessages, size: number): AsyncGenerator<Run> {
+  const pull = messages[Symbol.asyncIterator]();
+  let carried: Promise<IteratorResult<JsMsg>> | undefined;
+  for (;;) {
+    const first = await (carried ?? pull.next());
+    carried = undefined;
+    if (first.done) return;
+    const run: Run = [first.value];
+    const idle = size > 1 ? nextTurn() : undefined;
+    while (idle && run.length < size) {
+      const next = pull.next();
+      const more = await Promise.race([next, idle]);
+      if (more === IDLE) {
+        // It starts the next run; should the consumer fail meanwhile, that run's await throws.
+        next.catch(() => undefined);
+        carried = next;
+        break;
+      }
+      if (more.done) break;
+      run.push(more.value);
+    }
+    yield run;
+  }
+}
+
 /**
  * One pull consumer per subscription, filtered to the events stream. It is durable (replicas of a service
  * share it, so each event is handled by one of them) unless the subscription says otherwise. An event is
  * acknowledged only once `handle` resolved; a failure is retried with growing delays, and after
- * `maxDeliver` deliveries the event is parked on `<prefix>.dead.<consumer>` and terminated.
+ * `maxDeliver` deliveries the event is parked on `<prefix>.dead.<consumer>` and terminated. A subscription
+ * with `handleBatch` gets the events the consumer holds at once together; if the batch fails, each of them
+ * goes through `handle` on its own, so a bad event fails alone.
  */
 export const startSubscription = (
   link: NatsLink,
@@ -104,6 +144,7 @@ export const startSubscription = (
   const waker = createWaker();
   const inFlight = new Set<Promise<void>>();
   const logger = log.child({ consumer: subscription.consumer });
+  const handleBatch = subscription.handleBatch?.bind(subscription);
   if (durable) {
     consumerLag(subscription.consumer, async () => {
       const info = await link.jsm.consumers.info(stream, name);
@@ -177,39 +218,58 @@ export const startSubscription = (
     }
   };
 
-  const handleMessage = async (msg: JsMsg) => {
+  /**
+   * The event a handler should see; or, for a message none should (unreadable, not wanted, overdue), how
+   * to settle it. Synchronous, so handlers start in delivery order.
+   */
+  const admit = (msg: JsMsg): EventEnvelope | (() => Promise<void>) => {
     const attempt = msg.info.deliveryCount;
     let event: EventEnvelope;
     try {
       event = parse(msg.data);
     } catch (error) {
-      await deadLetter(msg, undefined, `unreadable: ${oneLine(error)}`);
-      return;
+      return () => deadLetter(msg, undefined, `unreadable: ${oneLine(error)}`);
     }
     if (!wanted(event.type)) {
-      settle(() => msg.ack());
-      return;
+      return () => Promise.resolve(settle(() => msg.ack()));
     }
     if (attempt > settings.maxDeliver) {
       // Earlier deliveries never answered: the handler hung past ack_wait or its process died.
-      await deadLetter(msg, event, `no answer after ${attempt - 1} deliveries`);
-      return;
+      return () => deadLetter(msg, event, `no answer after ${attempt - 1} deliveries`);
     }
-    // A long handler keeps its event, up to handlerTimeoutMs; a hung one lets it go to another replica.
+    return event;
+  };
+
+  // A long handler keeps its events, up to handlerTimeoutMs; a hung one lets them go to another replica.
+  const keepAlive = (msgs: readonly JsMsg[]) => {
     const since = Date.now();
-    const keepAlive = setInterval(() => {
-      if (Date.now() - since < settings.handlerTimeoutMs) settle(() => msg.working());
+    const timer = setInterval(() => {
+      if (Date.now() - since < settings.handlerTimeoutMs) for (const msg of msgs) settle(() => msg.working());
     }, settings.ackWaitMs / 2);
+    return () => clearInterval(timer);
+  };
+
+  const deliveryOf = (msg: JsMsg) => ({
+    system: 'nats',
+    consumer: subscription.consumer,
+    destination: msg.subject,
+    headers: carriedHeaders(msg),
+    attempt: msg.info.deliveryCount,
+  });
+
+  const acked = (msg: JsMsg) => {
+    settle(() => msg.ack());
+    const at = msg.time.getTime();
+    handledUpTo = Math.max(handledUpTo ?? at, at);
+  };
+
+  const deliver = async (msg: JsMsg, event: EventEnvelope) => {
+    const delivery = deliveryOf(msg);
+    const { headers, attempt } = delivery;
+    const stopKeepAlive = keepAlive([msg]);
     try {
-      const headers = carriedHeaders(msg);
-      await consumeInSpan(
-        event,
-        { system: 'nats', consumer: subscription.consumer, destination: msg.subject, headers, attempt },
-        () => subscription.handle(event, { headers, attempt }),
-      );
-      settle(() => msg.ack());
-      const at = msg.time.getTime();
-      handledUpTo = Math.max(handledUpTo ?? at, at);
+      await consumeInSpan(event, delivery, () => subscription.handle(event, { headers, attempt }));
+      acked(msg);
     } catch (error) {
       if (attempt >= settings.maxDeliver) {
         await deadLetter(msg, event, oneLine(error));
@@ -222,7 +282,47 @@ export const startSubscription = (
         settle(() => msg.nak(delay));
       }
     } finally {
-      clearInterval(keepAlive);
+      stopKeepAlive();
+    }
+  };
+
+  const handleMessage = (msg: JsMsg) => {
+    const admitted = admit(msg);
+    return typeof admitted === 'function' ? admitted() : deliver(msg, admitted);
+  };
+
+  type Admitted = { msg: JsMsg; event: EventEnvelope };
+
+  /** Whether handleBatch committed them all; each event gets its consumer span, spanning the batch. */
+  const handledTogether = async (batch: readonly Admitted[], handle: NonNullable<typeof handleBatch>) => {
+    try {
+      const together = handle(batch.map(({ event }) => event));
+      await Promise.all(batch.map(({ msg, event }) => consumeInSpan(event, deliveryOf(msg), () => together)));
+      return true;
+    } catch (error) {
+      logger.warn({ err: error, events: batch.length }, 'event batch failed; handling its events one by one');
+      return false;
+    }
+  };
+
+  const handleRun = async (run: Run, handle: NonNullable<typeof handleBatch>) => {
+    // The whole run stays with this replica while its events wait for their turn.
+    const stopKeepAlive = keepAlive(run);
+    try {
+      const batch: Admitted[] = [];
+      const rest: (() => Promise<void>)[] = [];
+      for (const msg of run) {
+        const admitted = admit(msg);
+        if (typeof admitted === 'function') rest.push(admitted);
+        // A redelivery failed before or was left hanging: alone, it cannot fail a batch again.
+        else if (msg.info.deliveryCount > 1) rest.push(() => deliver(msg, admitted));
+        else batch.push({ msg, event: admitted });
+      }
+      if (batch.length > 1 && (await handledTogether(batch, handle))) batch.forEach(({ msg }) => acked(msg));
+      else for (const { msg, event } of batch) await deliver(msg, event);
+      for (const settleOrDeliver of rest) await settleOrDeliver();
+    } finally {
+      stopKeepAlive();
     }
   };
 
@@ -237,13 +337,16 @@ export const startSubscription = (
     })().catch(() => undefined);
   };
 
+  const runSize = handleBatch ? Math.min(MAX_RUN, settings.maxAckPending) : 1;
   const run = async () => {
     let failures = 0;
     while (!stopping) {
       try {
         await ensureConsumer();
         const consumer = await js.consumers.get(stream, name);
-        const iterator = await consumer.consume({ max_messages: settings.concurrency });
+        const iterator = await consumer.consume({
+          max_messages: handleBatch ? runSize : settings.concurrency,
+        });
         messages = iterator;
         if (stopping) {
           await iterator.close();
@@ -251,8 +354,10 @@ export const startSubscription = (
         }
         watch(iterator);
         failures = 0;
-        for await (const msg of iterator) {
-          const work: Promise<void> = handleMessage(msg)
+        for await (const arrived of runsOf(iterator, runSize)) {
+          const work: Promise<void> = (
+            handleBatch && arrived.length > 1 ? handleRun(arrived, handleBatch) : handleMessage(arrived[0])
+          )
             .catch((error: unknown) => logger.error({ err: error }, 'event processing failed'))
             .finally(() => inFlight.delete(work));
           inFlight.add(work);
