@@ -7,8 +7,17 @@ import type { FastifyRequest } from 'fastify';
 export const endpointOf = (request: FastifyRequest): string | undefined => {
   const url = request.routeOptions.url;
   if (url === undefined) return undefined;
-  return `${request.method} ${url.replace(/:([A-Za-z0-9_]+)/g, '{$1}')}`;
+  const key = `${request.method} ${url}`;
+  let endpoint = endpoints.get(key);
+  if (endpoint === undefined) {
+    endpoint = `${request.method} ${url.replace(/:([A-Za-z0-9_]+)/g, '{$1}')}`;
+    endpoints.set(key, endpoint);
+  }
+  return endpoint;
 };
+
+// Per method and route, so at most a few hundred: every request asks.
+const endpoints = new Map<string, string>();
 
 /** Only the public API is metered and versioned: not the docs, the OpenAPI document or the probes. */
 export const isApiPath = (url: string): boolean => url.startsWith('/v1/') || url === '/v1';
