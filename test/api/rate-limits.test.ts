@@ -52,7 +52,7 @@ describe.skipIf(noRedis)(`rate limits in Redis (${noRedis || REDIS_URL})`, () =>
     const b = limiter();
     const limit = { rate: 0.01, burst: 100 };
     const takes = await Promise.all(
-      Array.from({ length: 300 }, (_, i) => (i % 2 === 0 ? a : b).take('key_shared', limit)),
+      Array.from({ length: 300 }, (_, i) => Promise.resolve((i % 2 === 0 ? a : b).take('key_shared', limit))),
     );
     const admitted = takes.filter((d) => d?.allowed).length;
     expect(takes.every((d) => d !== undefined)).toBe(true);
@@ -66,7 +66,7 @@ describe.skipIf(noRedis)(`rate limits in Redis (${noRedis || REDIS_URL})`, () =>
     const broken = createLimiter({ redisUrl: `redis://127.0.0.1:${port}`, prefix: runPrefix, log });
     limiters.push(broken);
     const decisions = await Promise.all(
-      Array.from({ length: 30 }, () => broken.take('key_x', { rate: 1, burst: 1 })),
+      Array.from({ length: 30 }, () => Promise.resolve(broken.take('key_x', { rate: 1, burst: 1 }))),
     );
     expect(decisions.every((d) => d === undefined)).toBe(true);
     expect(broken.failOpenCount).toBe(30);

@@ -1,4 +1,4 @@
-import type { AccountsService } from '@bazaar/contracts/accounts';
+import type { AccountsService, AuthenticateResponse } from '@bazaar/contracts/accounts';
 import { AppError, type Client } from '@bazaar/kit';
 import type { AuthCache } from './auth-cache.ts';
 import { requireScope } from './scopes.ts';
@@ -59,9 +59,10 @@ const bearer = (request: FastifyRequest): string | undefined => {
   return match[1];
 };
 
+/** Who calls, from the key: synchronous when the key is cached (most requests), else asks accounts. */
 export const authenticate =
   (accounts: Client<typeof AccountsService>, cache: AuthCache) =>
-  async (request: FastifyRequest, reply: FastifyReply): Promise<void> => {
+  (request: FastifyRequest, reply: FastifyReply): void | Promise<void> => {
     // Everything under /v1 needs a key unless its route says otherwise; the docs and probes do not.
     const url = request.routeOptions.url;
     if (url === undefined) return;
@@ -72,54 +73,62 @@ export const authenticate =
       void reply.header('www-authenticate', 'Bearer');
       throw new AppError('missing_api_key', 401, 'Send an API key: Authorization: Bearer <key>.');
     }
-    let known = cache.get(secret);
-    if (!known) {
-      known = await accounts.authenticate({ secret });
-      cache.set(secret, known);
-    }
-    const { principal, key } = known;
-    if (principal === 'operator') {
-      if (access !== 'operator') {
-        throw new AppError(
-          'tenant_key_required',
-          403,
-          'Operator keys administer tenants; use a tenant API key here.',
-        );
-      }
-      request.principal = { kind: 'operator' };
+    const known = cache.get(secret);
+    if (known) {
+      admit(request, access, known);
       return;
     }
-    if (!key) throw new AppError('invalid_api_key', 401, 'Unknown API key.');
-    if (access === 'operator') {
-      throw new AppError('operator_key_required', 403, 'Only an operator key may do this.');
-    }
-    if (key.kind === 'publishable' && access !== 'storefront') {
+    return accounts.authenticate({ secret }).then((answer) => {
+      cache.set(secret, answer);
+      admit(request, access, answer);
+    });
+  };
+
+/** Sets the request's principal from what accounts said of its key, or refuses the request. */
+const admit = (request: FastifyRequest, access: Access, known: AuthenticateResponse): void => {
+  const { principal, key } = known;
+  if (principal === 'operator') {
+    if (access !== 'operator') {
       throw new AppError(
-        'publishable_key_read_only',
+        'tenant_key_required',
         403,
-        'Publishable keys are for storefronts: catalog reads, carts and checkout. Use a secret key, from your server.',
+        'Operator keys administer tenants; use a tenant API key here.',
       );
     }
-    const plan = known.plan;
-    request.principal = {
-      kind: key.kind === 'publishable' ? 'publishable' : 'secret',
-      tenantId: key.tenantId,
-      keyId: key.id,
-      scopes: key.scopes,
-      mode: known.mode === 'test' ? 'test' : 'live',
-      plan: plan
-        ? {
-            name: plan.name,
-            rate: plan.rate,
-            burst: plan.burst,
-            monthlyQuota: plan.monthlyQuota === undefined ? null : Number(plan.monthlyQuota),
-          }
-        : FALLBACK_PLAN,
-      apiVersion: known.apiVersion ?? null,
-    };
-    const scope = request.routeOptions.config.scope;
-    if (scope) requireScope(request, scope);
+    request.principal = { kind: 'operator' };
+    return;
+  }
+  if (!key) throw new AppError('invalid_api_key', 401, 'Unknown API key.');
+  if (access === 'operator') {
+    throw new AppError('operator_key_required', 403, 'Only an operator key may do this.');
+  }
+  if (key.kind === 'publishable' && access !== 'storefront') {
+    throw new AppError(
+      'publishable_key_read_only',
+      403,
+      'Publishable keys are for storefronts: catalog reads, carts and checkout. Use a secret key, from your server.',
+    );
+  }
+  const plan = known.plan;
+  request.principal = {
+    kind: key.kind === 'publishable' ? 'publishable' : 'secret',
+    tenantId: key.tenantId,
+    keyId: key.id,
+    scopes: key.scopes,
+    mode: known.mode === 'test' ? 'test' : 'live',
+    plan: plan
+      ? {
+          name: plan.name,
+          rate: plan.rate,
+          burst: plan.burst,
+          monthlyQuota: plan.monthlyQuota === undefined ? null : Number(plan.monthlyQuota),
+        }
+      : FALLBACK_PLAN,
+    apiVersion: known.apiVersion ?? null,
   };
+  const scope = request.routeOptions.config.scope;
+  if (scope) requireScope(request, scope);
+};
 
 /** The tenant the calling key belongs to. */
 export const tenantOf = (request: FastifyRequest): string => {

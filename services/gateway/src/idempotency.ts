@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { AppError, type Database } from '@bazaar/kit';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { App } from './app.ts';
+import { runHook, runSendHook } from './hook.ts';
 
 export interface IdempotencyTables {
   idempotency_keys: {
@@ -18,9 +19,14 @@ export interface IdempotencyTables {
   };
 }
 
+interface Claim {
+  scope: string;
+  key: string;
+}
+
 declare module 'fastify' {
   interface FastifyRequest {
-    idempotency?: { scope: string; key: string };
+    idempotency?: Claim;
   }
 }
 
@@ -59,9 +65,7 @@ export const registerIdempotency = (app: App, db: Database<IdempotencyTables>): 
       .where('key', '=', key)
       .executeTakeFirst();
 
-  app.addHook('preHandler', async (request, reply) => {
-    const key = request.headers['idempotency-key'];
-    if (key === undefined || !MUTATING.has(request.method)) return;
+  const claimOrReplay = async (request: FastifyRequest, reply: FastifyReply, key: unknown) => {
     if (typeof key !== 'string' || !KEY.test(key)) {
       throw new AppError(
         'invalid_idempotency_key',
@@ -114,11 +118,9 @@ export const registerIdempotency = (app: App, db: Database<IdempotencyTables>): 
       }
       await new Promise((resolve) => setTimeout(resolve, 50));
     }
-  });
+  };
 
-  app.addHook('onSend', async (request, reply, payload) => {
-    const claim = request.idempotency;
-    if (!claim) return payload;
+  const keep = async (request: FastifyRequest, reply: FastifyReply, payload: unknown, claim: Claim) => {
     request.idempotency = undefined;
     const body =
       typeof payload === 'string' ? payload : Buffer.isBuffer(payload) ? payload.toString('utf8') : undefined;
@@ -143,7 +145,22 @@ export const registerIdempotency = (app: App, db: Database<IdempotencyTables>): 
       .where('key', '=', claim.key)
       .execute();
     return payload;
-  });
+  };
+
+  // Most requests carry no Idempotency-Key: for them both hooks are done at once.
+  app.addHook('preHandler', (request, reply, done) =>
+    runHook(() => {
+      const key = request.headers['idempotency-key'];
+      if (key === undefined || !MUTATING.has(request.method)) return;
+      return claimOrReplay(request, reply, key).then(() => undefined);
+    }, done),
+  );
+  app.addHook('onSend', (request, reply, payload, done) =>
+    runSendHook(() => {
+      const claim = request.idempotency;
+      return claim ? keep(request, reply, payload, claim) : payload;
+    }, done),
+  );
 
   const sweep = setInterval(() => {
     db.kysely

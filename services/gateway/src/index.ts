@@ -3,6 +3,7 @@ import { Settings, type Database, type EventBus, type HealthCheck, type Logger }
 import { createApp, type App } from './app.ts';
 import { createAuthCache } from './auth-cache.ts';
 import { authenticate, isMutation, tenantOf } from './auth.ts';
+import { runHook } from './hook.ts';
 import { registerIdempotency, type IdempotencyTables } from './idempotency.ts';
 import { apiKeyRoutes, planRoutes, tenantRoutes } from './routes/accounts.ts';
 import { cartRoutes } from './routes/carts.ts';
@@ -94,7 +95,8 @@ export const createGateway = async ({
       return Promise.resolve();
     },
   });
-  app.addHook('onRequest', authenticate(clients.accounts, auth));
+  const authenticated = authenticate(clients.accounts, auth);
+  app.addHook('onRequest', (request, reply, done) => runHook(() => authenticated(request, reply), done));
   registerRateLimits(
     app,
     limiter ??
@@ -106,7 +108,7 @@ export const createGateway = async ({
   // After authentication and rate limits: reads the principal's plan; a refused quota is metered too.
   registerMetering(app, db, deps.log);
   // A caller reads its own writes: what it changed is dropped from the cache before it hears back.
-  app.addHook('onSend', async (request, reply, payload) => {
+  app.addHook('onSend', (request, reply, payload, done) => {
     if (
       isMutation(request) &&
       // A GraphQL POST may be a query; its mutations drop the cache themselves.
@@ -117,7 +119,7 @@ export const createGateway = async ({
     ) {
       reads.forget(tenantOf(request));
     }
-    return payload;
+    done(null, payload);
   });
   const stopIdempotency = registerIdempotency(app, db);
   app.addHook('onClose', stopIdempotency);

@@ -8,9 +8,9 @@ export interface Meter {
   /**
    * What a tenant used this UTC month, as the quota counts it: its durable total (read once, then
    * refreshed after every flush, so it includes what other gateways flushed) plus what this gateway
-   * counted that the total does not show yet.
+   * counted that the total does not show yet. Synchronous once the month's total is known.
    */
-  used(tenantId: string, now?: Date): Promise<number>;
+  used(tenantId: string, now?: Date): number | Promise<number>;
   /** Writes what is counted now (and refreshes the totals); counts a failed write keeps are retried. */
   flush(): Promise<void>;
   start(): void;
@@ -100,12 +100,14 @@ export const createMeter = <DB>(
 
   return {
     record: (count) => counters.add(count),
-    used: async (tenantId, now = new Date()) => {
+    used: (tenantId, now = new Date()) => {
       const month = utcMonth(now);
-      let total = totals.get(tenantId);
-      if (total?.month !== month) total = await load(tenantId, month);
-      total.seenAt = Date.now();
-      return total.total + counters.unconfirmed(tenantId, month);
+      const usedOf = (total: Total) => {
+        total.seenAt = Date.now();
+        return total.total + counters.unconfirmed(tenantId, month);
+      };
+      const total = totals.get(tenantId);
+      return total?.month === month ? usedOf(total) : load(tenantId, month).then(usedOf);
     },
     flush: async () => {
       await flushOnce();

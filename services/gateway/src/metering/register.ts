@@ -1,6 +1,7 @@
 import { AppError, Settings, type Database, type Logger } from '@bazaar/kit';
 import type { FastifyRequest } from 'fastify';
 import type { App } from '../app.ts';
+import { runHook } from '../hook.ts';
 import { endpointOf, secondsToNextMonth, utcDay } from './endpoint.ts';
 import { createMeter, type Meter } from './meter.ts';
 
@@ -10,6 +11,17 @@ const monthlyQuotaOf = (request: FastifyRequest): number | undefined => {
     { kind: string; plan?: { monthlyQuota?: number | null } } | undefined;
   const quota = principal?.kind === 'operator' ? undefined : principal?.plan?.monthlyQuota;
   return typeof quota === 'number' ? quota : undefined;
+};
+
+const enforceQuota = (quota: number, used: number, now: Date): void => {
+  if (used < quota) return;
+  throw new AppError(
+    'quota_exceeded',
+    429,
+    `This account has used its ${quota} requests for this month; the quota renews at the start of next month (UTC).`,
+    [],
+    { retry_after: secondsToNextMonth(now), monthly_quota: quota },
+  );
 };
 
 /** Only the public API is metered: REST under /v1 and GraphQL, not the docs or the probes. */
@@ -28,29 +40,23 @@ export const registerMetering = <DB>(
 ): Meter => {
   const meter = createMeter(db, log, { flushEveryMs });
 
-  app.addHook('onRequest', async (request) => {
-    const quota = monthlyQuotaOf(request);
-    const principal = request.principal;
-    if (quota === undefined || !principal || principal.kind === 'operator') return;
-    const now = new Date();
-    let used: number;
-    try {
-      used = await meter.used(principal.tenantId, now);
-    } catch (error) {
-      // Without the totals the quota cannot be known: serve rather than refuse everyone.
-      request.log.warn({ err: error }, 'monthly usage unavailable; quota not enforced for this request');
-      return;
-    }
-    if (used >= quota) {
-      throw new AppError(
-        'quota_exceeded',
-        429,
-        `This account has used its ${quota} requests for this month; the quota renews at the start of next month (UTC).`,
-        [],
-        { retry_after: secondsToNextMonth(now), monthly_quota: quota },
+  app.addHook('onRequest', (request, _reply, done) =>
+    runHook(() => {
+      const quota = monthlyQuotaOf(request);
+      const principal = request.principal;
+      if (quota === undefined || !principal || principal.kind === 'operator') return;
+      const now = new Date();
+      const used = meter.used(principal.tenantId, now);
+      if (typeof used === 'number') return enforceQuota(quota, used, now);
+      return used.then(
+        (known) => enforceQuota(quota, known, now),
+        (error: unknown) => {
+          // Without the totals the quota cannot be known: serve rather than refuse everyone.
+          request.log.warn({ err: error }, 'monthly usage unavailable; quota not enforced for this request');
+        },
       );
-    }
-  });
+    }, done),
+  );
 
   app.addHook('onResponse', (request, reply, done) => {
     const principal = request.principal;

@@ -1,5 +1,8 @@
 import { AppError } from '@bazaar/kit';
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyReply } from 'fastify';
+import type { PlanLimits } from '../auth.ts';
+import { runHook } from '../hook.ts';
+import type { Decision } from './gcra.ts';
 import { ProblemRef } from '../schemas/common.ts';
 import { limitField, policyField, retryAfterSeconds } from './headers.ts';
 import type { Limiter } from './limiter.ts';
@@ -10,6 +13,22 @@ declare module 'fastify' {
     rateLimiter: Limiter;
   }
 }
+
+/** Tells the caller where its key stands, and refuses the request over the limit. */
+const enforce = (reply: FastifyReply, plan: PlanLimits, decision: Decision | undefined): void => {
+  if (!decision) return;
+  void reply.header('ratelimit', limitField(decision));
+  if (!decision.allowed) {
+    const wait = retryAfterSeconds(decision);
+    throw new AppError(
+      'rate_limited',
+      429,
+      `Too many requests for this key: the ${plan.name} plan allows ${plan.rate} per second with bursts of ${plan.burst}. Retry after ${wait} s.`,
+      [],
+      { retry_after: wait },
+    );
+  }
+};
 
 /**
  * Limits every request made with a tenant key to its plan's rate and burst, per key, and tells the
@@ -31,24 +50,16 @@ export const registerRateLimits = (app: FastifyInstance, limiter: Limiter): void
       content: { 'application/problem+json': { schema: ProblemRef } },
     };
   });
-  app.addHook('onRequest', async (request, reply) => {
-    const principal = request.principal;
-    if (!principal || principal.kind === 'operator') return;
-    const { rate, burst } = principal.plan;
-    void reply.header('ratelimit-policy', policyField({ rate, burst }));
-    const decision = await limiter.take(principal.keyId, { rate, burst });
-    if (!decision) return;
-    void reply.header('ratelimit', limitField(decision));
-    if (!decision.allowed) {
-      const wait = retryAfterSeconds(decision);
-      throw new AppError(
-        'rate_limited',
-        429,
-        `Too many requests for this key: the ${principal.plan.name} plan allows ${rate} per second with bursts of ${burst}. Retry after ${wait} s.`,
-        [],
-        { retry_after: wait },
-      );
-    }
-  });
+  app.addHook('onRequest', (request, reply, done) =>
+    runHook(() => {
+      const principal = request.principal;
+      if (!principal || principal.kind === 'operator') return;
+      const { plan } = principal;
+      void reply.header('ratelimit-policy', policyField(plan));
+      const decision = limiter.take(principal.keyId, plan);
+      if (decision instanceof Promise) return decision.then((d) => enforce(reply, plan, d));
+      enforce(reply, plan, decision);
+    }, done),
+  );
   app.addHook('onClose', () => limiter.close());
 };

@@ -5,8 +5,11 @@ import { createRedisStore } from './redis.ts';
 
 export interface Limiter {
   readonly store: 'memory' | 'redis';
-  /** Counts one request of `key`; undefined when the store failed and the request goes through. */
-  take(key: string, limit: Limit): Promise<Decision | undefined>;
+  /**
+   * Counts one request of `key`; undefined when the store failed and the request goes through. The
+   * memory store answers synchronously, Redis with a promise.
+   */
+  take(key: string, limit: Limit): Decision | undefined | Promise<Decision | undefined>;
   /** Requests served without a decision because Redis failed (for the metrics). */
   readonly failOpenCount: number;
   close(): Promise<void>;
@@ -37,7 +40,7 @@ export const createLimiter = ({
     const memory = createMemoryStore();
     return {
       store: 'memory',
-      take: (key, limit) => Promise.resolve(memory.take(key, limit)),
+      take: (key, limit) => memory.take(key, limit),
       failOpenCount: 0,
       close: () => Promise.resolve(),
     };
