@@ -74,7 +74,8 @@ export const createCarts = (db: Db, clients: Pick<Clients, 'catalog' | 'inventor
     }
   };
 
-  const sellable = async (tenantId: string, variantId: string, currency: string) => {
+  /** The variant, if it is for sale. */
+  const sellable = async (tenantId: string, variantId: string) => {
     const { variants } = await clients.catalog.getVariants({ tenantId, variantIds: [variantId] });
     const variant = variants[0];
     if (!variant) throw invalid('variant_id', 'unknown_variant', `There is no variant '${variantId}'.`);
@@ -83,6 +84,11 @@ export const createCarts = (db: Db, clients: Pick<Clients, 'catalog' | 'inventor
         { field: 'variant_id', code: 'variant_unavailable', message: 'The product is not active.' },
       ]);
     }
+    return variant;
+  };
+
+  /** Its price in the cart's currency. */
+  const priceFor = (variant: SellableVariant, currency: string): number => {
     const amount = priceIn(variant, currency);
     if (amount === undefined) {
       throw new AppError(
@@ -92,7 +98,7 @@ export const createCarts = (db: Db, clients: Pick<Clients, 'catalog' | 'inventor
         [{ field: 'variant_id', code: 'no_price_in_currency', message: `No ${currency} price.` }],
       );
     }
-    return { variant, amount };
+    return amount;
   };
 
   const requireStock = async (tenantId: string, variantId: string, quantity: number) => {
@@ -159,12 +165,16 @@ export const createCarts = (db: Db, clients: Pick<Clients, 'catalog' | 'inventor
       quantity: number,
     ): Promise<CartView> => {
       checkQuantity(quantity);
-      const current = await db.tenant(tenantId, (trx) => load(trx, tenantId, cartId, false));
-      requireActive(current);
-      const { variant, amount } = await sellable(tenantId, variantId, current.currency);
+      // Asked before the cart is locked, so the lock is not held across a call to catalog. A cart that
+      // is not there (another tenant's) is still the first thing refused.
+      const variant = await sellable(tenantId, variantId).catch(async (error: unknown) => {
+        await db.tenant(tenantId, (trx) => load(trx, tenantId, cartId, false));
+        throw error;
+      });
       return db.tenant(tenantId, async (trx) => {
         const cart = await load(trx, tenantId, cartId, true);
         requireActive(cart);
+        const amount = priceFor(variant, cart.currency);
         const existing = (await store.findLines(trx, tenantId, cart.id)).find(
           (l) => l.variant_id === variantId,
         );

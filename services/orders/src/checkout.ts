@@ -1,9 +1,9 @@
 import type { Clients } from '@bazaar/contracts/clients';
 import { AppError, isUniqueViolation, newId, recordEvents, Violations, type Database } from '@bazaar/kit';
 import { orderEvent } from './events.ts';
-import type { Saga } from './saga.ts';
+import { sagaEnded, type Saga } from './saga.ts';
 import * as store from './store.ts';
-import type { Address, OrdersTables, OrderView } from './store.ts';
+import type { Address, OrderRow, OrdersTables, OrderView } from './store.ts';
 
 type Db = Database<OrdersTables>;
 
@@ -115,7 +115,7 @@ export const createCheckout = (db: Db, clients: Clients, saga: Saga, leaseMs: nu
           })
           .returningAll()
           .executeTakeFirstOrThrow();
-        await trx
+        const lines = await trx
           .insertInto('order_lines')
           .values(
             current.lines.map((l, position) => ({
@@ -131,6 +131,7 @@ export const createCheckout = (db: Db, clients: Clients, saga: Saga, leaseMs: nu
               quantity: Number(l.quantity),
             })),
           )
+          .returningAll()
           .execute();
         await recordEvents(trx, [
           orderEvent('order.created', tenantId, {
@@ -140,7 +141,7 @@ export const createCheckout = (db: Db, clients: Clients, saga: Saga, leaseMs: nu
             currency: order.currency,
           }),
         ]);
-        return order;
+        return { order, lines };
       })
       .catch((error: unknown) => {
         if (isUniqueViolation(error, 'orders_one_per_cart')) {
@@ -153,8 +154,9 @@ export const createCheckout = (db: Db, clients: Clients, saga: Saga, leaseMs: nu
         throw error;
       });
 
+    let ended: OrderRow;
     try {
-      await saga.run(created);
+      ended = await saga.run(created.order, created.lines);
     } catch (error) {
       if (error instanceof AppError && error.status < 500) throw error;
       throw new AppError(
@@ -165,7 +167,10 @@ export const createCheckout = (db: Db, clients: Clients, saga: Saga, leaseMs: nu
         { order_id: orderId, retry_after: 5 },
       );
     }
-    const result = await view(tenantId, orderId);
+    // A new order has nothing but its lines; one another process still runs is read as it stands.
+    const result: OrderView = sagaEnded(ended)
+      ? { order: ended, lines: created.lines, fulfillments: [], refunds: [], returns: [] }
+      : await view(tenantId, orderId);
     if (result.order.status === 'failed') throw explainFailure(result);
     return result;
   };

@@ -10,6 +10,9 @@ type Db = Database<OrdersTables>;
 type StepResult = Parameters<typeof store.updateOrder>[3];
 
 const TERMINAL = new Set(['done', 'failed']);
+
+/** Whether the order's saga has ended, paid or failed. */
+export const sagaEnded = (order: OrderRow): boolean => TERMINAL.has(order.saga_step);
 const RESERVATION_TTL_SECONDS = 900;
 const RECOVER_BATCH = 20;
 
@@ -63,12 +66,12 @@ export const createSaga = (db: Db, clients: Clients, faults: Faults, log: Logger
       .map((line) => line.name);
 
   /** Runs one step and answers the order as it stands after it. */
-  const step = async (order: OrderRow): Promise<OrderRow> => {
+  const step = async (order: OrderRow, known?: store.OrderLineRow[]): Promise<OrderRow> => {
     const tenantId = order.tenant_id;
     faults.at(`${order.saga_step}:before`);
     switch (order.saga_step) {
       case 'reserve': {
-        const { lines } = await db.tenant(tenantId, (trx) => store.loadView(trx, order));
+        const lines = known ?? (await db.tenant(tenantId, (trx) => store.findLines(trx, tenantId, order.id)));
         try {
           await clients.inventory.reserve({
             tenantId,
@@ -180,13 +183,16 @@ export const createSaga = (db: Db, clients: Clients, faults: Faults, log: Logger
     }
   };
 
-  /** Advances the saga until it ends. Throws if a step cannot run now; the lease then lets it be resumed. */
-  const run = async (order: OrderRow): Promise<OrderRow> => {
+  /**
+   * Advances the saga until it ends. Throws if a step cannot run now; the lease then lets it be resumed.
+   * `lines`, when the caller has them (it just wrote them), spare reading them again.
+   */
+  const run = async (order: OrderRow, lines?: store.OrderLineRow[]): Promise<OrderRow> => {
     if (running.has(order.id)) return order;
     running.add(order.id);
     try {
       let current = order;
-      while (!TERMINAL.has(current.saga_step)) current = await step(current);
+      while (!TERMINAL.has(current.saga_step)) current = await step(current, lines);
       return current;
     } finally {
       running.delete(order.id);

@@ -162,6 +162,16 @@ export const loadViews = async (trx: Trx, orders: OrderRow[]): Promise<OrderView
   }));
 };
 
+/** An order's lines, in the cart's order. */
+export const findLines = (trx: Trx, tenantId: string, orderId: string): Promise<OrderLineRow[]> =>
+  trx
+    .selectFrom('order_lines')
+    .selectAll()
+    .where('tenant_id', '=', tenantId)
+    .where('order_id', '=', orderId)
+    .orderBy('position')
+    .execute();
+
 export const loadView = async (trx: Trx, order: OrderRow): Promise<OrderView> =>
   (await loadViews(trx, [order]))[0]!;
 
