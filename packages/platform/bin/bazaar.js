@@ -1,7 +1,15 @@
 #!/usr/bin/env node
-// The bazaar command. The platform is TypeScript run directly; tsx compiles it on load.
-import { register } from 'tsx/esm/api';
+// The bazaar command. It runs the platform compiled into one JavaScript file (built from the sources
+// when they are newer); BAZAAR_RUN_SOURCES=1 runs the TypeScript through tsx instead.
+import { compiledCommand } from './compile.js';
 
-register();
-const { main } = await import('../src/cli/main.ts');
+const compiled = process.env.BAZAAR_RUN_SOURCES === '1' ? undefined : await compiledCommand();
+let main;
+if (compiled) {
+  ({ main } = await import(compiled));
+} else {
+  const { register } = await import('tsx/esm/api');
+  register();
+  ({ main } = await import('../src/cli/main.ts'));
+}
 process.exitCode = await main(process.argv.slice(2));
