@@ -3,7 +3,8 @@
 #   node packages/platform/bin/bazaar.js serve <service>          (split topology, see deploy/)
 #   node packages/platform/bin/bazaar.js migrate --service <service>
 #   node packages/platform/bin/bazaar.js start                    (all-in-one, the default)
-# The platform is TypeScript run by tsx at runtime; tsx is a production dependency, so dev tools stay out.
+# The command runs the platform compiled into one file by esbuild (a production dependency, as is tsx
+# for running the sources), compiled while the image is built.
 ARG NODE_IMAGE=node:20-bookworm-slim
 
 # The workspaces' package.json files alone, so the dependency layer is rebuilt only when they change.
@@ -32,8 +33,8 @@ COPY tsconfig.json ./
 COPY packages packages
 COPY services services
 # The all-in-one topology keeps its embedded PostgreSQL in /data (mount a volume there to keep it);
-# the split topology writes only to /tmp (tsx's compile cache).
-RUN mkdir -p /data && chown node:node /data
+# the split topology writes nothing.
+RUN node packages/platform/bin/bazaar.js --version && mkdir -p /data && chown node:node /data
 USER node
 EXPOSE 8080 50051 9090
 ENTRYPOINT ["node", "packages/platform/bin/bazaar.js"]

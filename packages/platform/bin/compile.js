@@ -76,9 +76,17 @@ export const compiledCommand = async () => {
   } catch {
     return undefined;
   }
-  await mkdir(new URL('./', OUT), { recursive: true });
   // Written aside and renamed, so a process starting meanwhile never loads half a file.
   const temporary = `${fileURLToPath(OUT)}.${process.pid}.tmp`;
+  try {
+    await mkdir(new URL('./', OUT), { recursive: true });
+  } catch (error) {
+    // A read-only install (an image built without compiling): run the sources.
+    process.stderr.write(
+      `Running the TypeScript sources: cannot write ${fileURLToPath(OUT)} (${error.code}).\n`,
+    );
+    return undefined;
+  }
   await esbuild.build({
     entryPoints: [ENTRY],
     outfile: temporary,
