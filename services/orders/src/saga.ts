@@ -25,8 +25,9 @@ export interface SagaOptions {
 
 /**
  * Checkout as a saga: reserve stock → authorize payment → place the order → capture → commit stock.
- * The next step is persisted after every step, and every call it makes is idempotent by order id, so a
- * process that dies anywhere is resumed (by itself after a restart, or by another replica once the
+ * The next step is persisted after the steps that learn something (the payment intent) or announce
+ * something (order placed, paid, failed); every call it makes is idempotent by order id, so a step
+ * resumed before its successor was saved repeats harmlessly, and a process that dies anywhere is resumed (by itself after a restart, or by another replica once the
  * lease runs out) and the order finishes or is compensated: stock released, authorization voided.
  */
 export const createSaga = (db: Db, clients: Clients, faults: Faults, log: Logger, options: SagaOptions) => {
@@ -91,7 +92,8 @@ export const createSaga = (db: Db, clients: Clients, faults: Faults, log: Logger
           );
         }
         faults.at('reserve:after');
-        return save(order, { saga_step: 'authorize' });
+        // Not saved: resumed from 'reserve', the reservation is found again (one per reference).
+        return { ...order, saga_step: 'authorize' };
       }
       case 'authorize': {
         const { paymentIntent } = await clients.payments.authorize({
@@ -141,12 +143,13 @@ export const createSaga = (db: Db, clients: Clients, faults: Faults, log: Logger
           return failWith(order, error.code, 'The payment could not be completed. No money was taken.');
         }
         faults.at('capture:after');
-        return save(order, { saga_step: 'commit', payment_status: 'captured' });
+        // Not saved: resumed from 'capture', capturing a captured intent changes nothing.
+        return { ...order, saga_step: 'commit', payment_status: 'captured' };
       }
       case 'commit': {
         await clients.inventory.commitReservation({ tenantId, reference: order.id });
         faults.at('commit:after');
-        return save(order, { saga_step: 'done', status: 'paid' }, [
+        return save(order, { saga_step: 'done', status: 'paid', payment_status: 'captured' }, [
           orderEvent('order.paid', tenantId, { id: order.id, total: order.total, currency: order.currency }),
         ]);
       }
