@@ -98,6 +98,8 @@ export const compiledCommand = async () => {
     plugins: [workspaceSources],
     logLevel: 'error',
   });
+  // esbuild keeps a helper process running for later builds; there are none.
+  await esbuild.stop();
   await rename(temporary, fileURLToPath(OUT));
   return OUT.href;
 };
