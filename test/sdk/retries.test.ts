@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createBazaar, ConnectionError, RateLimitError, ServerError } from '@bazaar/sdk';
 import { startTestPlatform, type TestPlatform } from '../support/platform.ts';
+import { LATEST_VERSION } from '../../services/gateway/src/versions/registry.ts';
 import { startFlakyProxy, type Behaviour } from './flaky-proxy.ts';
 
 let test: TestPlatform;
@@ -145,14 +146,15 @@ describe('SDK retries', () => {
   });
 
   it('sends the pinned Bazaar-Version, which the gateway accepts', async () => {
-    // Pin the version the gateway says it speaks, if it says; any date-named one before it does.
+    // Pin the version the gateway says it speaks.
     const probe = await fetch(`${test.url}/v1/products?limit=1`, {
       headers: { authorization: `Bearer ${key}` },
     });
-    const version = probe.headers.get('bazaar-version') ?? '2026-01-01';
+    const version = probe.headers.get('bazaar-version');
+    expect(version).toBe(LATEST_VERSION);
     const proxy = await startFlakyProxy(test.url, () => FORWARD);
     stops.push(proxy.stop);
-    const bazaar = createBazaar({ apiKey: key, baseUrl: proxy.url, apiVersion: version });
+    const bazaar = createBazaar({ apiKey: key, baseUrl: proxy.url, apiVersion: LATEST_VERSION });
 
     expect((await bazaar.products.list({ limit: 1 }).firstPage()).object).toBe('list');
     expect(proxy.attempts[0]!.headers['bazaar-version']).toBe(version);

@@ -64,9 +64,9 @@ export const openDatabase = <DB>({ url, max = 10 }: DatabaseOptions): Database<D
         `begin; select set_config('role', '${TENANT_ROLE}', true), set_config('bazaar.tenant_id', '${tenantId}', true)`,
       );
       return kysely.connection().execute(async (connection) => {
-        await begin.execute(connection);
         let result: Awaited<ReturnType<typeof work>>;
         try {
+          await begin.execute(connection);
           // The connection is inside the transaction just begun: to the work it is one.
           result = await work(connection as unknown as Transaction<DB>);
         } catch (error) {

@@ -5,6 +5,9 @@ import client from 'prom-client';
 export const metrics = new client.Registry();
 client.collectDefaultMetrics({ register: metrics, prefix: 'bazaar_' });
 
+/** Latencies of a call or a request, 1 ms to 10 s. */
+const LATENCY_BUCKETS = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 10];
+
 const rpcRequests = new client.Counter({
   name: 'bazaar_rpc_server_requests_total',
   help: 'Private API calls handled, by method and result code.',
@@ -16,7 +19,7 @@ const rpcDuration = new client.Histogram({
   name: 'bazaar_rpc_server_duration_seconds',
   help: 'Time to handle a private API call.',
   labelNames: ['service', 'method'] as const,
-  buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 10],
+  buckets: LATENCY_BUCKETS,
   registers: [metrics],
 });
 
@@ -49,7 +52,7 @@ const httpDuration = new client.Histogram({
   name: 'bazaar_http_request_duration_seconds',
   help: 'Time to answer a public API request.',
   labelNames: ['route', 'method'] as const,
-  buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 10],
+  buckets: LATENCY_BUCKETS,
   registers: [metrics],
 });
 

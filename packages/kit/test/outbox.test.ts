@@ -77,7 +77,7 @@ describe('outbox and relay', () => {
     const seen: unknown[] = [];
     bus.subscribe({ consumer: 'test', types: '*', handle: (e) => Promise.resolve(void seen.push(e.data)) });
     await relay.start();
-    await new Promise((resolve) => setTimeout(resolve, 100)); // past its first pass: only a wake helps now
+    await relay.flush(); // after its first pass: from here on only a wake helps
     await db.tenant(tenant, (trx) =>
       recordEvent(trx, { type: 'widget.created', tenantId: tenant, data: { n: 1 } }),
     );

@@ -4,6 +4,8 @@
 import { compiledCommand } from './compile.js';
 
 const compiled = process.env.BAZAAR_RUN_SOURCES === '1' ? undefined : await compiledCommand();
+// The processes this one starts (split's services) run the same file without checking the sources again.
+if (compiled) process.env.BAZAAR_COMPILED = compiled;
 let main;
 if (compiled) {
   ({ main } = await import(compiled));

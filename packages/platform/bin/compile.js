@@ -65,6 +65,7 @@ const workspaceSources = {
  * here (no esbuild): the caller then runs the sources.
  */
 export const compiledCommand = async () => {
+  if (process.env.BAZAAR_COMPILED) return process.env.BAZAAR_COMPILED;
   const built = await stat(OUT).then(
     (s) => s.mtimeMs,
     () => 0,

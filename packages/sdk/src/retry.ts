@@ -57,7 +57,7 @@ const shouldRetry = async (response: Response): Promise<boolean> => {
 /**
  * A fetch that retries 429, 5xx and network errors with backoff, honouring `Retry-After`. Every write
  * gets an `Idempotency-Key` (the caller's, or one made here) that all its attempts share, so a write whose
- * answer was lost is replayed by the API rather than done twice; a write without one is never retried.
+ * answer was lost is replayed by the API rather than done twice.
  */
 export const retryingFetch =
   ({ maxRetries, maxRetryAfterMs, fetch }: RetryOptions) =>
@@ -68,9 +68,8 @@ export const retryingFetch =
       headers.set('idempotency-key', newIdempotencyKey());
       request = new Request(request, { headers });
     }
-    const retryable = !WRITES.has(request.method) || request.headers.has('idempotency-key');
     for (let retry = 0; ; retry++) {
-      const last = !retryable || retry >= maxRetries;
+      const last = retry >= maxRetries;
       let response: Response;
       try {
         response = await fetch(last ? request : request.clone());

@@ -30,8 +30,8 @@ type KeyKind = ApiKeyRow['kind'];
 
 const event = eventMaker<AccountsEvents>();
 
-const KEY_KINDS: readonly string[] = ['secret', 'publishable', 'restricted'];
 const KEY_PREFIX: Record<KeyKind, KeyPrefix> = { secret: 'sk', restricted: 'rk', publishable: 'pk' };
+const KEY_KINDS: readonly string[] = Object.keys(KEY_PREFIX);
 const TOUCH_EVERY_MS = 60_000;
 const VERSION = /^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$/;
 

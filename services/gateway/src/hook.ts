@@ -6,23 +6,6 @@ import type { HookHandlerDoneFunction } from 'fastify';
  * promise and a turn of the event loop even when it has nothing to wait for, which most of ours
  * mostly do not (a cached key, a limit kept in memory, a request without an Idempotency-Key).
  */
-export const runHook = (work: () => void | Promise<void>, done: HookHandlerDoneFunction): void => {
-  let pending: void | Promise<void>;
-  try {
-    pending = work();
-  } catch (error) {
-    done(error as Error);
-    return;
-  }
-  if (pending)
-    pending.then(
-      () => done(),
-      (error: unknown) => done(error as Error),
-    );
-  else done();
-};
-
-/** The same for an onSend hook, which passes the payload on. */
 export const runSendHook = <P>(
   work: () => P | Promise<P>,
   done: (error: Error | null, payload?: P) => void,
@@ -41,3 +24,7 @@ export const runSendHook = <P>(
     );
   else done(null, result);
 };
+
+/** The same for the hooks that pass nothing on. */
+export const runHook = (work: () => void | Promise<void>, done: HookHandlerDoneFunction): void =>
+  runSendHook(work, (error) => (error ? done(error) : done()));

@@ -169,7 +169,7 @@ export const createCheckout = (db: Db, clients: Clients, saga: Saga, leaseMs: nu
     }
     // A new order has nothing but its lines; one another process still runs is read as it stands.
     const result: OrderView = sagaEnded(ended)
-      ? { order: ended, lines: created.lines, fulfillments: [], refunds: [], returns: [] }
+      ? store.viewOf(ended, { lines: created.lines })
       : await view(tenantId, orderId);
     if (result.order.status === 'failed') throw explainFailure(result);
     return result;

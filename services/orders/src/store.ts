@@ -153,14 +153,24 @@ export const loadViews = async (trx: Trx, orders: OrderRow[]): Promise<OrderView
       .execute(),
   ]);
   const of = <T extends { order_id: string }>(rows: T[], id: string) => rows.filter((r) => r.order_id === id);
-  return orders.map((order) => ({
-    order,
-    lines: of(lines, order.id),
-    fulfillments: of(fulfillments, order.id),
-    refunds: of(refunds, order.id),
-    returns: of(returns, order.id),
-  }));
+  return orders.map((order) =>
+    viewOf(order, {
+      lines: of(lines, order.id),
+      fulfillments: of(fulfillments, order.id),
+      refunds: of(refunds, order.id),
+      returns: of(returns, order.id),
+    }),
+  );
 };
+
+/** An order's view from its parts; a part not given has nothing in it yet (a new order). */
+export const viewOf = (order: OrderRow, parts: Partial<Omit<OrderView, 'order'>>): OrderView => ({
+  order,
+  lines: parts.lines ?? [],
+  fulfillments: parts.fulfillments ?? [],
+  refunds: parts.refunds ?? [],
+  returns: parts.returns ?? [],
+});
 
 /** An order's lines, in the cart's order. */
 export const findLines = (trx: Trx, tenantId: string, orderId: string): Promise<OrderLineRow[]> =>

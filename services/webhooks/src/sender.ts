@@ -87,12 +87,6 @@ const agents = {
   'https:': new https.Agent({ keepAlive: true, timeout: IDLE_MS, scheduling: 'lifo' }),
 };
 
-/** Closes the idle connections (the service stops). */
-export const closeConnections = (): void => {
-  agents['http:'].destroy();
-  agents['https:'].destroy();
-};
-
 /** Errors of a kept-alive connection the server closed just as we reused it: nothing reached it. */
 const STALE = new Set(['ECONNRESET', 'EPIPE']);
 

@@ -35,10 +35,3 @@ export const loadWebhookSettings = (
     allowPrivate: s.bool('BAZAAR_WEBHOOKS_ALLOW_PRIVATE', false),
   };
 };
-
-/** The delay before attempt `n + 1` (after `n` attempts), with ±10% jitter; undefined when none is left. */
-export const nextDelaySeconds = (scheduleSeconds: number[], attempts: number): number | undefined => {
-  const base = scheduleSeconds[attempts];
-  if (base === undefined) return undefined;
-  return base * (0.9 + Math.random() * 0.2);
-};

@@ -19,14 +19,6 @@ export const endpointOf = (request: FastifyRequest): string | undefined => {
 // Per method and route, so at most a few hundred: every request asks.
 const endpoints = new Map<string, string>();
 
-/** Only the public API is metered and versioned: not the docs, the OpenAPI document or the probes. */
-export const isApiPath = (url: string): boolean => url.startsWith('/v1/') || url === '/v1';
-
-export const isGraphqlPath = (url: string): boolean => url === '/graphql' || url.startsWith('/graphql?');
-
-/** `2xx`, `3xx`, `4xx` or `5xx`. */
-export const statusClass = (status: number): string => `${Math.floor(status / 100)}xx`;
-
 /** The UTC day of a moment, as `YYYY-MM-DD`. */
 export const utcDay = (at: Date): string => at.toISOString().slice(0, 10);
 
