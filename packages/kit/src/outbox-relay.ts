@@ -55,11 +55,14 @@ export const createOutboxRelay = <DB>(
     const client = await pool.connect();
     try {
       await client.query('begin');
+      // Marked in the same statement that takes them: a failed publish rolls the mark back.
       const { rows } = await client.query<OutboxRow>(
-        `select seq, id, tenant_id, type, data, occurred_at, trace from outbox
-          where published_at is null order by seq limit ${BATCH} for update skip locked`,
+        `update outbox set published_at = now() where seq in (
+           select seq from outbox where published_at is null order by seq limit ${BATCH} for update skip locked)
+         returning seq, id, tenant_id, type, data, occurred_at, trace`,
       );
       if (rows.length > 0) {
+        rows.sort((a, b) => a.seq - b.seq);
         const events: EventEnvelope[] = rows.map((r) => ({
           id: r.id,
           type: r.type,
@@ -70,9 +73,6 @@ export const createOutboxRelay = <DB>(
           ...(r.trace ? { trace: r.trace } : {}),
         }));
         await bus.publish(events);
-        await client.query('update outbox set published_at = now() where seq = any($1::bigint[])', [
-          rows.map((r) => r.seq),
-        ]);
       }
       await client.query('commit');
       return rows.length;

@@ -111,19 +111,31 @@ export const createCarts = (db: Db, clients: Pick<Clients, 'catalog' | 'inventor
     }
   };
 
-  /** Saves a change to the cart: refreshes its expiry and announces it. */
-  const touched = async (
-    trx: Trx,
-    tenantId: string,
-    cart: CartRow,
-    extra: NewEvent[] = [],
-  ): Promise<CartView> => {
+  /**
+   * The cart, locked for a change to its lines, its expiry pushed on (undone with the change if that
+   * fails). A cart that is not active is refused as it stands.
+   */
+  const openForChange = async (trx: Trx, tenantId: string, id: string): Promise<CartRow> => {
     const now = new Date();
-    const updated = await store.updateCart(trx, tenantId, cart.id, {
+    const cart = await store.updateActiveCart(trx, tenantId, id, now, {
       updated_at: now,
       expires_at: new Date(now.getTime() + CART_TTL_MS),
     });
-    const result = await view(trx, tenantId, updated);
+    if (cart) return cart;
+    const found = await load(trx, tenantId, id, true);
+    requireActive(found);
+    return found;
+  };
+
+  /** Announces a change to the cart's lines, which are now `lines`. */
+  const announceChange = async (
+    trx: Trx,
+    tenantId: string,
+    cart: CartRow,
+    lines: LineRow[],
+    extra: NewEvent[] = [],
+  ): Promise<CartView> => {
+    const result = { cart, lines, totals: totalsOf(lines) };
     await recordEvents(trx, [
       ...extra,
       cartEvent('cart.updated', tenantId, {
@@ -131,7 +143,7 @@ export const createCarts = (db: Db, clients: Pick<Clients, 'catalog' | 'inventor
         currency: cart.currency,
         subtotal: result.totals.subtotal,
         total: result.totals.total,
-        line_count: result.lines.length,
+        line_count: lines.length,
       }),
     ]);
     return result;
@@ -172,59 +184,69 @@ export const createCarts = (db: Db, clients: Pick<Clients, 'catalog' | 'inventor
         throw error;
       });
       return db.tenant(tenantId, async (trx) => {
-        const cart = await load(trx, tenantId, cartId, true);
-        requireActive(cart);
+        const cart = await openForChange(trx, tenantId, cartId);
         const amount = priceFor(variant, cart.currency);
-        const existing = (await store.findLines(trx, tenantId, cart.id)).find(
-          (l) => l.variant_id === variantId,
-        );
+        const lines = await store.findLines(trx, tenantId, cart.id);
+        const existing = lines.find((l) => l.variant_id === variantId);
         const total = (existing?.quantity ?? 0) + quantity;
         checkQuantity(total);
         await requireStock(tenantId, variantId, total);
         if (existing) {
-          await store.updateLine(trx, tenantId, existing.id, {
-            quantity: total,
-            unit_amount: amount,
-            name: lineName(variant),
-          });
-        } else {
-          await store.insertLine(trx, {
-            id: newId('line'),
-            tenant_id: tenantId,
-            cart_id: cart.id,
-            variant_id: variant.id,
-            product_id: variant.productId,
-            sku: variant.sku,
-            name: lineName(variant),
-            unit_amount: amount,
-            quantity,
-          });
+          const fields = { quantity: total, unit_amount: amount, name: lineName(variant) };
+          await store.updateLine(trx, tenantId, existing.id, fields);
+          return announceChange(
+            trx,
+            tenantId,
+            cart,
+            lines.map((l) => (l === existing ? { ...l, ...fields } : l)),
+          );
         }
-        return touched(trx, tenantId, cart);
+        const line = await store.insertLine(trx, {
+          id: newId('line'),
+          tenant_id: tenantId,
+          cart_id: cart.id,
+          variant_id: variant.id,
+          product_id: variant.productId,
+          sku: variant.sku,
+          name: lineName(variant),
+          unit_amount: amount,
+          quantity,
+        });
+        return announceChange(trx, tenantId, cart, [...lines, line]);
       });
     },
 
     updateLine: (tenantId: string, cartId: string, lineId: string, quantity: number): Promise<CartView> => {
       checkQuantity(quantity);
       return db.tenant(tenantId, async (trx) => {
-        const cart = await load(trx, tenantId, cartId, true);
-        requireActive(cart);
-        const line = (await store.findLines(trx, tenantId, cart.id)).find((l) => l.id === lineId);
+        const cart = await openForChange(trx, tenantId, cartId);
+        const lines = await store.findLines(trx, tenantId, cart.id);
+        const line = lines.find((l) => l.id === lineId);
         if (!line) throw notFound('cart_line', lineId);
         if (quantity > line.quantity) await requireStock(tenantId, line.variant_id, quantity);
         await store.updateLine(trx, tenantId, line.id, { quantity });
-        return touched(trx, tenantId, cart);
+        return announceChange(
+          trx,
+          tenantId,
+          cart,
+          lines.map((l) => (l === line ? { ...l, quantity } : l)),
+        );
       });
     },
 
     removeLine: (tenantId: string, cartId: string, lineId: string): Promise<CartView> =>
       db.tenant(tenantId, async (trx) => {
-        const cart = await load(trx, tenantId, cartId, true);
-        requireActive(cart);
-        const line = (await store.findLines(trx, tenantId, cart.id)).find((l) => l.id === lineId);
+        const cart = await openForChange(trx, tenantId, cartId);
+        const lines = await store.findLines(trx, tenantId, cart.id);
+        const line = lines.find((l) => l.id === lineId);
         if (!line) throw notFound('cart_line', lineId);
         await store.deleteLine(trx, tenantId, line.id);
-        return touched(trx, tenantId, cart);
+        return announceChange(
+          trx,
+          tenantId,
+          cart,
+          lines.filter((l) => l !== line),
+        );
       }),
 
     /** Brings every line to the catalog's current name and price; says which changed and which can no longer be sold. */
@@ -254,28 +276,39 @@ export const createCarts = (db: Db, clients: Pick<Clients, 'catalog' | 'inventor
       }
       if (updates.length === 0) return { view: before, changed, unavailable };
       const after = await db.tenant(tenantId, async (trx) => {
-        const cart = await load(trx, tenantId, cartId, true);
-        requireActive(cart);
+        const cart = await openForChange(trx, tenantId, cartId);
+        const lines = await store.findLines(trx, tenantId, cart.id);
         for (const u of updates)
           await store.updateLine(trx, tenantId, u.line.id, { unit_amount: u.unit_amount, name: u.name });
-        return touched(trx, tenantId, cart);
+        const byLine = new Map(updates.map((u) => [u.line.id, u]));
+        return announceChange(
+          trx,
+          tenantId,
+          cart,
+          lines.map((l) => {
+            const u = byLine.get(l.id);
+            return u ? { ...l, unit_amount: u.unit_amount, name: u.name } : l;
+          }),
+        );
       });
       return { view: after, changed, unavailable };
     },
 
     markCheckedOut: (tenantId: string, cartId: string, orderId: string): Promise<CartView> =>
       db.tenant(tenantId, async (trx) => {
-        const cart = await load(trx, tenantId, cartId, true);
-        if (cart.status === 'checked_out' && cart.order_id === orderId) return view(trx, tenantId, cart);
-        requireActive(cart);
-        const updated = await store.updateCart(trx, tenantId, cart.id, {
+        const now = new Date();
+        let cart = await store.updateActiveCart(trx, tenantId, cartId, now, {
           status: 'checked_out',
           order_id: orderId,
         });
-        await recordEvents(trx, [
-          cartEvent('cart.checked_out', tenantId, { id: cart.id, order_id: orderId }),
-        ]);
-        return view(trx, tenantId, updated);
+        if (!cart) {
+          const found = await load(trx, tenantId, cartId, true);
+          if (found.status === 'checked_out' && found.order_id === orderId) return view(trx, tenantId, found);
+          requireActive(found);
+          cart = await store.updateCart(trx, tenantId, cartId, { status: 'checked_out', order_id: orderId });
+        }
+        await recordEvents(trx, [cartEvent('cart.checked_out', tenantId, { id: cartId, order_id: orderId })]);
+        return view(trx, tenantId, cart);
       }),
   };
 };

@@ -49,6 +49,27 @@ export const lockCart = (trx: Trx, tenantId: string, id: string): Promise<CartRo
     .forUpdate()
     .executeTakeFirst();
 
+/**
+ * Changes an active, unexpired cart and locks it for the rest of the transaction, in one statement;
+ * undefined if the cart is missing or not active.
+ */
+export const updateActiveCart = (
+  trx: Trx,
+  tenantId: string,
+  id: string,
+  now: Date,
+  fields: Partial<Pick<CartRow, 'status' | 'order_id' | 'updated_at' | 'expires_at'>>,
+): Promise<CartRow | undefined> =>
+  trx
+    .updateTable('carts')
+    .set(fields)
+    .where('tenant_id', '=', tenantId)
+    .where('id', '=', id)
+    .where('status', '=', 'active')
+    .where('expires_at', '>=', now)
+    .returningAll()
+    .executeTakeFirst();
+
 export const findCart = (trx: Trx, tenantId: string, id: string): Promise<CartRow | undefined> =>
   trx
     .selectFrom('carts')
@@ -81,9 +102,8 @@ export const updateCart = (
     .returningAll()
     .executeTakeFirstOrThrow();
 
-export const insertLine = async (trx: Trx, row: Omit<LineRow, 'created_at'>): Promise<void> => {
-  await trx.insertInto('cart_lines').values(row).execute();
-};
+export const insertLine = (trx: Trx, row: Omit<LineRow, 'created_at'>): Promise<LineRow> =>
+  trx.insertInto('cart_lines').values(row).returningAll().executeTakeFirstOrThrow();
 
 export const updateLine = async (
   trx: Trx,

@@ -40,7 +40,7 @@ export const applyChanges = async (
   }
   const current = new Map(locked.map((r) => [keyOf(r), r]));
   const before = availableBy(locked);
-  const levels: LevelRow[] = [];
+  const applied: LevelChange[] = [];
   for (const change of merged.values()) {
     if (change.on_hand === 0 && change.reserved === 0) continue;
     const row = current.get(keyOf(change));
@@ -54,17 +54,10 @@ export const applyChanges = async (
         `Variant '${row.variant_id}' has ${row.on_hand - row.reserved} available at location '${row.location_id}'.`,
       );
     }
-    const updated = await store.changeLevel(
-      trx,
-      tenantId,
-      row.variant_id,
-      row.location_id,
-      change.on_hand,
-      change.reserved,
-    );
-    current.set(keyOf(updated), updated);
-    levels.push(updated);
+    applied.push(change);
   }
+  const levels = await store.changeLevels(trx, tenantId, applied);
+  for (const level of levels) current.set(keyOf(level), level);
   const after = availableBy([...current.values()]);
   const events: NewEvent[] = levels.map((l) =>
     inventoryEvent('stock.changed', tenantId, {

@@ -145,26 +145,29 @@ export const lockLevels = (trx: Trx, tenantId: string, variantIds: string[]): Pr
         .forUpdate()
         .execute();
 
-export const changeLevel = (
+/** Adds each change's amounts to its level, in one statement; answers the levels in the changes' order. */
+export const changeLevels = async (
   trx: Trx,
   tenantId: string,
-  variantId: string,
-  locationId: string,
-  onHand: number,
-  reserved: number,
-): Promise<LevelRow> =>
-  trx
-    .updateTable('stock_levels')
-    .set((eb) => ({
-      on_hand: eb('on_hand', '+', onHand),
-      reserved: eb('reserved', '+', reserved),
-      updated_at: new Date(),
-    }))
-    .where('tenant_id', '=', tenantId)
-    .where('variant_id', '=', variantId)
-    .where('location_id', '=', locationId)
-    .returningAll()
-    .executeTakeFirstOrThrow();
+  changes: { variant_id: string; location_id: string; on_hand: number; reserved: number }[],
+): Promise<LevelRow[]> => {
+  if (changes.length === 0) return [];
+  const values = changes.map(
+    (c) => sql`(${c.variant_id}::text, ${c.location_id}::text, ${c.on_hand}::int8, ${c.reserved}::int8)`,
+  );
+  const { rows } = await sql<LevelRow>`
+    update stock_levels as l
+    set on_hand = l.on_hand + c.on_hand, reserved = l.reserved + c.reserved, updated_at = now()
+    from (values ${sql.join(values)}) as c (variant_id, location_id, on_hand, reserved)
+    where l.tenant_id = ${tenantId} and l.variant_id = c.variant_id and l.location_id = c.location_id
+    returning l.*`.execute(trx);
+  const byKey = new Map(rows.map((r) => [`${r.variant_id} ${r.location_id}`, r]));
+  return changes.map((c) => {
+    const row = byKey.get(`${c.variant_id} ${c.location_id}`);
+    if (!row) throw new Error(`no stock level ${c.variant_id} at ${c.location_id}`);
+    return row;
+  });
+};
 
 export const listLevels = (
   trx: Trx,

@@ -7,7 +7,7 @@ import * as store from './store.ts';
 import type { OrderRow, OrdersTables } from './store.ts';
 
 type Db = Database<OrdersTables>;
-type StepResult = Parameters<typeof store.updateOrder>[3];
+type StepResult = Omit<Parameters<typeof store.updateOpenOrder>[3], 'payment_method'>;
 
 const TERMINAL = new Set(['done', 'failed']);
 
@@ -25,33 +25,37 @@ export interface SagaOptions {
 
 /**
  * Checkout as a saga: reserve stock → authorize payment → place the order → capture → commit stock.
- * The next step is persisted after the steps that learn something (the payment intent) or announce
- * something (order placed, paid, failed); every call it makes is idempotent by order id, so a step
- * resumed before its successor was saved repeats harmlessly, and a process that dies anywhere is resumed (by itself after a restart, or by another replica once the
- * lease runs out) and the order finishes or is compensated: stock released, authorization voided.
+ * Every call it makes is idempotent by order id, so the order row is written only when the saga ends
+ * (paid or failed) or turns to compensating: a process that dies anywhere is resumed from the last
+ * write (by itself after a restart, or by another replica once the lease runs out), repeats the calls
+ * harmlessly, and the order finishes or is compensated: stock released, authorization voided. What the
+ * steps learn on the way (the payment intent, that the order was placed) travels in memory until then.
  */
 export const createSaga = (db: Db, clients: Clients, faults: Faults, log: Logger, options: SagaOptions) => {
   const running = new Set<string>();
 
+  /**
+   * Writes what the saga learnt since the last write (the card number is forgotten), and `events` with
+   * it. If another process ended the saga meanwhile (it took over once the lease ran out), its write
+   * stands and is answered, and its events are the ones announced.
+   */
   const save = (order: OrderRow, fields: StepResult, events: NewEvent[] = []) =>
     db.tenant(order.tenant_id, async (trx) => {
       const terminal = fields.saga_step !== undefined && TERMINAL.has(fields.saga_step);
-      const updated = await store.updateOrder(trx, order.tenant_id, order.id, {
+      const updated = await store.updateOpenOrder(trx, order.tenant_id, order.id, {
+        payment_intent_id: order.payment_intent_id,
+        payment_status: order.payment_status,
         ...fields,
+        payment_method: null,
         saga_lease_until: terminal ? null : new Date(Date.now() + options.leaseMs),
       });
-      await recordEvents(trx, events);
-      return updated;
+      if (updated) await recordEvents(trx, events);
+      return updated ?? (await store.findOrder(trx, order.tenant_id, order.id))!;
     });
 
+  /** Turns the saga to compensating; a placed order not yet announced never will be. */
   const failWith = (order: OrderRow, code: string, reason: string, fields: StepResult = {}) =>
-    save(order, {
-      ...fields,
-      saga_step: 'compensate',
-      failure_code: code,
-      failure_reason: reason,
-      payment_method: null,
-    });
+    save(order, { ...fields, saga_step: 'compensate', failure_code: code, failure_reason: reason });
 
   /** The names of the lines an out-of-stock error points at, by `lines/<i>` path or by variant id. */
   const soldOutNames = (lines: store.OrderLineRow[], error: AppError) =>
@@ -116,24 +120,12 @@ export const createSaga = (db: Db, clients: Clients, faults: Faults, log: Logger
             },
           );
         }
-        return save(order, {
-          saga_step: 'place',
-          payment_intent_id: intent.id,
-          payment_status: 'authorized',
-          payment_method: null,
-        });
+        return { ...order, saga_step: 'place', payment_intent_id: intent.id, payment_status: 'authorized' };
       }
       case 'place': {
         await clients.cart.markCheckedOut({ tenantId, cartId: order.cart_id, orderId: order.id });
         faults.at('place:after');
-        return save(order, { saga_step: 'capture', status: 'placed' }, [
-          orderEvent('order.placed', tenantId, {
-            id: order.id,
-            email: order.email,
-            total: order.total,
-            currency: order.currency,
-          }),
-        ]);
+        return { ...order, saga_step: 'capture', status: 'placed' };
       }
       case 'capture': {
         try {
@@ -150,6 +142,12 @@ export const createSaga = (db: Db, clients: Clients, faults: Faults, log: Logger
         await clients.inventory.commitReservation({ tenantId, reference: order.id });
         faults.at('commit:after');
         return save(order, { saga_step: 'done', status: 'paid', payment_status: 'captured' }, [
+          orderEvent('order.placed', tenantId, {
+            id: order.id,
+            email: order.email,
+            total: order.total,
+            currency: order.currency,
+          }),
           orderEvent('order.paid', tenantId, { id: order.id, total: order.total, currency: order.currency }),
         ]);
       }
@@ -170,7 +168,6 @@ export const createSaga = (db: Db, clients: Clients, faults: Faults, log: Logger
             saga_step: 'failed',
             status: 'failed',
             payment_status: order.payment_status === 'authorized' ? 'voided' : order.payment_status,
-            payment_method: null,
           },
           [
             orderEvent('order.failed', tenantId, {

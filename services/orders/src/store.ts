@@ -220,3 +220,19 @@ export const updateOrder = (
     .where('id', '=', id)
     .returningAll()
     .executeTakeFirstOrThrow();
+
+/** Like updateOrder, for an order whose saga has not ended; undefined if it has. */
+export const updateOpenOrder = (
+  trx: Trx,
+  tenantId: string,
+  id: string,
+  fields: Parameters<typeof updateOrder>[3],
+) =>
+  trx
+    .updateTable('orders')
+    .set({ ...fields, updated_at: new Date() })
+    .where('tenant_id', '=', tenantId)
+    .where('id', '=', id)
+    .where('saga_step', 'not in', ['done', 'failed'])
+    .returningAll()
+    .executeTakeFirst();
