@@ -1,6 +1,14 @@
 import pg from 'pg';
-import { Kysely, PostgresDialect, sql, type Transaction } from 'kysely';
+import {
+  CompiledQuery,
+  Kysely,
+  PostgresAdapter,
+  PostgresIntrospector,
+  PostgresQueryCompiler,
+  type Transaction,
+} from 'kysely';
 import { isId } from './ids.ts';
+import { PipeliningDriver, sendLater } from './pg-driver.ts';
 
 // int8 (bigint) columns and counts come back as strings by default; every int8 we keep fits a double.
 pg.types.setTypeParser(pg.types.builtins.INT8, (value) => Number(value));
@@ -44,12 +52,31 @@ export const openDatabase = <DB>({ url, max = 10 }: DatabaseOptions): Database<D
   const pool = new pg.Pool({ connectionString: url, max, idleTimeoutMillis: 30_000 });
   // A connection dropped by the server surfaces on the next query; without this handler it would crash.
   pool.on('error', () => undefined);
-  const kysely = new Kysely<DB>({ dialect: new PostgresDialect({ pool }) });
+  const kysely = new Kysely<DB>({
+    dialect: {
+      createAdapter: () => new PostgresAdapter(),
+      createDriver: () => new PipeliningDriver(pool),
+      createIntrospector: (db) => new PostgresIntrospector(db),
+      createQueryCompiler: () => new PostgresQueryCompiler(),
+    },
+  });
   const listeners: (() => void)[] = [];
   /** After a commit: tells the listeners if the transaction recorded events. */
   const committed = (trx: object) => {
     if (!recordedEvents.delete(trx)) return;
     for (const listener of listeners) listener();
+  };
+  const transaction = async <T>(work: (trx: Transaction<DB>) => Promise<T>): Promise<T> => {
+    let transaction: object | undefined;
+    try {
+      return await kysely.transaction().execute((trx) => {
+        transaction = trx;
+        return work(trx);
+      });
+    } finally {
+      // A failed commit may still have committed (the answer was lost): waking costs one pass.
+      if (transaction) committed(transaction);
+    }
   };
   return {
     name: new URL(url).pathname.slice(1),
@@ -57,47 +84,17 @@ export const openDatabase = <DB>({ url, max = 10 }: DatabaseOptions): Database<D
     kysely,
     tenant: (tenantId, work) => {
       if (!isId('ten', tenantId)) throw new Error(`not a tenant id: '${tenantId}'`);
-      // BEGIN and the tenant settings go in one round trip (a simple query may hold several statements;
-      // the id is safe to inline, its shape was just checked). Round trips are most of a short
-      // transaction's cost, and most transactions here are short.
-      const begin = sql.raw(
-        `begin; select set_config('role', '${TENANT_ROLE}', true), set_config('bazaar.tenant_id', '${tenantId}', true)`,
+      // Goes with BEGIN and the work's first statement, in one round trip (see pg-driver.ts).
+      const settings = CompiledQuery.raw(
+        `select set_config('role', $1, true), set_config('bazaar.tenant_id', $2, true)`,
+        [TENANT_ROLE, tenantId],
       );
-      return kysely.connection().execute(async (connection) => {
-        let result: Awaited<ReturnType<typeof work>>;
-        try {
-          await begin.execute(connection);
-          // The connection is inside the transaction just begun: to the work it is one.
-          result = await work(connection as unknown as Transaction<DB>);
-        } catch (error) {
-          recordedEvents.delete(connection);
-          await sql
-            .raw('rollback')
-            .execute(connection)
-            .catch(() => undefined);
-          throw error;
-        }
-        try {
-          await sql.raw('commit').execute(connection);
-        } finally {
-          // A failed commit may still have committed (the answer was lost): waking costs one pass.
-          committed(connection);
-        }
-        return result;
+      return transaction(async (trx) => {
+        await sendLater(trx, settings);
+        return work(trx);
       });
     },
-    system: (work) => {
-      let transaction: object | undefined;
-      return kysely
-        .transaction()
-        .execute((trx) => {
-          transaction = trx;
-          return work(trx);
-        })
-        .finally(() => {
-          if (transaction) committed(transaction);
-        });
-    },
+    system: transaction,
     onEventsCommitted: (listener) => {
       listeners.push(listener);
     },

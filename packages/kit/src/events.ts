@@ -1,6 +1,7 @@
 import { sql, type Transaction } from 'kysely';
 import { markEventsRecorded } from './db.ts';
 import { newId } from './ids.ts';
+import { sendLater } from './pg-driver.ts';
 import { currentEventTrace } from './tracing.ts';
 
 /** The W3C trace context an event was recorded in. */
@@ -36,10 +37,12 @@ export const recordEvents = async <DB>(trx: Transaction<DB>, events: NewEvent[])
   if (events.length === 0) return;
   const ids = events.map(() => newId('evt'));
   const trace = currentEventTrace();
-  await sql`insert into outbox (id, tenant_id, type, data, trace)
+  const insert = sql`insert into outbox (id, tenant_id, type, data, trace)
     select *, ${trace ? JSON.stringify(trace) : null}::jsonb
       from unnest(${ids}::text[], ${events.map((e) => e.tenantId)}::text[], ${events.map((e) => e.type)}::text[],
-                  ${events.map((e) => JSON.stringify(e.data))}::jsonb[])`.execute(trx);
+                  ${events.map((e) => JSON.stringify(e.data))}::jsonb[])`;
+  // Nothing reads its answer: it goes with the transaction's next statement, at the latest its COMMIT.
+  await sendLater(trx, insert.compile(trx));
   markEventsRecorded(trx);
 };
 

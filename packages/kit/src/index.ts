@@ -2,6 +2,7 @@ export * from './bus.ts';
 export * from './config.ts';
 export * from './context.ts';
 export * from './db.ts';
+export { sendLater } from './pg-driver.ts';
 export * from './errors.ts';
 export * from './events.ts';
 export * from './health.ts';

@@ -3,8 +3,8 @@ import { inject } from 'vitest';
 import { databaseUrl, ensureDatabase, openDatabase, type Database } from '../src/index.ts';
 
 /** A new, empty database on the test run's PostgreSQL. */
-export const freshDatabase = async <DB = Record<string, never>>(): Promise<Database<DB>> => {
+export const freshDatabase = async <DB = Record<string, never>>(max = 5): Promise<Database<DB>> => {
   const url = databaseUrl(inject('postgresUrl'), `kit_${randomBytes(5).toString('hex')}`);
   await ensureDatabase(url);
-  return openDatabase<DB>({ url, max: 5 });
+  return openDatabase<DB>({ url, max });
 };

@@ -7,7 +7,7 @@ import * as store from './store.ts';
 import type { OrderRow, OrdersTables } from './store.ts';
 
 type Db = Database<OrdersTables>;
-type StepResult = Omit<Parameters<typeof store.updateOpenOrder>[3], 'payment_method'>;
+type StepResult = Omit<store.OrderChange, 'payment_method'>;
 
 const TERMINAL = new Set(['done', 'failed']);
 

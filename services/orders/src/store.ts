@@ -203,36 +203,24 @@ export const listOrders = (
   return query.execute();
 };
 
-export const updateOrder = (
-  trx: Trx,
-  tenantId: string,
-  id: string,
-  fields: Partial<
-    Omit<OrderRow, 'id' | 'tenant_id' | 'created_at' | 'shipping_address' | 'payment_method'>
-  > & {
-    payment_method?: null;
-  },
-) =>
+/** The fields of an order that change after it is created. */
+export type OrderChange = Partial<
+  Omit<OrderRow, 'id' | 'tenant_id' | 'created_at' | 'shipping_address' | 'payment_method'>
+> & {
+  payment_method?: null;
+};
+
+const orderUpdate = (trx: Trx, tenantId: string, id: string, fields: OrderChange) =>
   trx
     .updateTable('orders')
     .set({ ...fields, updated_at: new Date() })
     .where('tenant_id', '=', tenantId)
     .where('id', '=', id)
-    .returningAll()
-    .executeTakeFirstOrThrow();
+    .returningAll();
+
+export const updateOrder = (trx: Trx, tenantId: string, id: string, fields: OrderChange) =>
+  orderUpdate(trx, tenantId, id, fields).executeTakeFirstOrThrow();
 
 /** Like updateOrder, for an order whose saga has not ended; undefined if it has. */
-export const updateOpenOrder = (
-  trx: Trx,
-  tenantId: string,
-  id: string,
-  fields: Parameters<typeof updateOrder>[3],
-) =>
-  trx
-    .updateTable('orders')
-    .set({ ...fields, updated_at: new Date() })
-    .where('tenant_id', '=', tenantId)
-    .where('id', '=', id)
-    .where('saga_step', 'not in', ['done', 'failed'])
-    .returningAll()
-    .executeTakeFirst();
+export const updateOpenOrder = (trx: Trx, tenantId: string, id: string, fields: OrderChange) =>
+  orderUpdate(trx, tenantId, id, fields).where('saga_step', 'not in', ['done', 'failed']).executeTakeFirst();

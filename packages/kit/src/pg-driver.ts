@@ -1,0 +1,178 @@
+import type pg from 'pg';
+import {
+  AbortedTransactionError,
+  type Compilable,
+  type CompiledQuery,
+  type Kysely,
+  type DatabaseConnection,
+  type Driver,
+  type QueryResult,
+} from 'kysely';
+import { Pipeliner, prepared, type Statement } from './pg-pipeline.ts';
+
+/**
+ * A Kysely driver for node-postgres that saves round trips inside transactions. On this kind of
+ * machine a round trip to PostgreSQL costs more than the statement itself (a write and a read on
+ * each side), and most transactions here are a few short statements. So BEGIN, and any statement
+ * marked with `sendLater` (settings, outbox inserts: nothing reads their answer), wait and go with
+ * the next statement, in one write ended by one Sync; the server runs them in order and answers them
+ * together. A transaction with nothing to do sends nothing, and one rolled back before anything of it
+ * left sends nothing either.
+ *
+ * Errors stay exact: the first statement of a batch to fail fails the call that sent it (the server
+ * skips the rest until the Sync), and a COMMIT that fails because a statement sent with it failed
+ * rolls the transaction back before the connection goes back to the pool.
+ */
+
+/** Queries that may wait for the next one, by identity. */
+const later = new WeakSet<CompiledQuery>();
+
+/**
+ * Runs `query` in `trx` for its effect alone: in a transaction it waits and goes with the next
+ * statement (at the latest with COMMIT), and a failure surfaces there; outside one it runs at once.
+ * For statements whose answer nothing reads: settings, inserts into ledgers and the outbox.
+ */
+export const sendLater = async (
+  trx: Pick<Kysely<never>, 'executeQuery'>,
+  query: Compilable | CompiledQuery,
+): Promise<void> => {
+  const compiled = 'compile' in query ? query.compile() : query;
+  later.add(compiled);
+  await trx.executeQuery(compiled);
+};
+
+const toKysely = <R>({ command, rowCount, rows }: pg.QueryResult): QueryResult<R> => {
+  if (command === 'ROLLBACK' || command === 'COMMIT') return { rows: [{ command } as R] };
+  const changes = ['INSERT', 'UPDATE', 'DELETE', 'MERGE'].includes(command);
+  return {
+    ...(changes ? { numAffectedRows: BigInt(rowCount ?? 0) } : {}),
+    rows: (rows ?? []) as R[],
+  };
+};
+
+class PipeliningConnection implements DatabaseConnection {
+  readonly client: pg.PoolClient;
+  readonly #pipeliner: Pipeliner;
+  /** Statements waiting to go with the next one. */
+  #waiting: Statement[] = [];
+  #inTransaction = false;
+  /** Set when a rollback failed: the connection's state is unknown. */
+  #broken: Error | undefined;
+
+  constructor(client: pg.PoolClient) {
+    this.client = client;
+    this.#pipeliner = new Pipeliner(client);
+  }
+
+  /** Why the connection must be closed instead of pooled, if it must. */
+  get broken(): Error | undefined {
+    return this.#broken ?? this.#pipeliner.broken;
+  }
+
+  /** Whether the transaction's BEGIN has not left yet, so nothing of it has run. */
+  get #nothingRan(): boolean {
+    return this.#waiting[0]?.text === 'begin';
+  }
+
+  async executeQuery<R>(query: CompiledQuery): Promise<QueryResult<R>> {
+    const statement = { text: query.sql, values: [...query.parameters] };
+    if (this.#inTransaction && later.has(query)) {
+      this.#waiting.push(prepared(statement));
+      return { rows: [] };
+    }
+    return toKysely<R>(await this.#send(statement));
+  }
+
+  // Kysely asks for it only from `.stream()`, which nothing here uses.
+  streamQuery<R>(): AsyncIterableIterator<QueryResult<R>> {
+    throw new Error('streaming is not supported by this driver');
+  }
+
+  begin(): void {
+    this.#inTransaction = true;
+    this.#waiting = [{ text: 'begin', values: [] }];
+  }
+
+  async commit(): Promise<void> {
+    this.#inTransaction = false;
+    if (this.#nothingRan && this.#waiting.length === 1) {
+      this.#waiting = [];
+      return;
+    }
+    try {
+      const { command } = await this.#send({ text: 'commit', values: [] });
+      // PostgreSQL completes COMMIT with a ROLLBACK tag if an earlier error left the transaction aborted.
+      if (command === 'ROLLBACK') throw new AbortedTransactionError();
+    } catch (error) {
+      // A statement sent with the COMMIT failed: the transaction is still open, and aborted.
+      await this.client.query('rollback').catch((rollbackError: unknown) => {
+        this.#broken = rollbackError as Error;
+      });
+      throw error;
+    }
+  }
+
+  async rollback(): Promise<void> {
+    this.#inTransaction = false;
+    const nothingRan = this.#nothingRan;
+    this.#waiting = [];
+    if (nothingRan) return;
+    await this.client.query('rollback').catch((error: unknown) => {
+      this.#broken = error as Error;
+      throw error;
+    });
+  }
+
+  #send(statement: Statement): Promise<pg.QueryResult> {
+    const statements = [...this.#waiting, prepared(statement)];
+    this.#waiting = [];
+    return this.#pipeliner.run(statements);
+  }
+}
+
+/** The driver: connections from `pool`, transactions begun lazily. */
+export class PipeliningDriver implements Driver {
+  readonly #pool: pg.Pool;
+  readonly #connections = new WeakMap<pg.PoolClient, PipeliningConnection>();
+
+  constructor(pool: pg.Pool) {
+    this.#pool = pool;
+  }
+
+  async init(): Promise<void> {}
+
+  async acquireConnection(): Promise<DatabaseConnection> {
+    const client = await this.#pool.connect();
+    let connection = this.#connections.get(client);
+    if (!connection) {
+      connection = new PipeliningConnection(client);
+      this.#connections.set(client, connection);
+    }
+    return connection;
+  }
+
+  beginTransaction(connection: DatabaseConnection): Promise<void> {
+    (connection as PipeliningConnection).begin();
+    return Promise.resolve();
+  }
+
+  commitTransaction(connection: DatabaseConnection): Promise<void> {
+    return (connection as PipeliningConnection).commit();
+  }
+
+  rollbackTransaction(connection: DatabaseConnection): Promise<void> {
+    return (connection as PipeliningConnection).rollback();
+  }
+
+  releaseConnection(connection: DatabaseConnection): Promise<void> {
+    const c = connection as PipeliningConnection;
+    // Released with an error, pg closes the connection instead of pooling it.
+    c.client.release(c.broken);
+    if (c.broken) this.#connections.delete(c.client);
+    return Promise.resolve();
+  }
+
+  async destroy(): Promise<void> {
+    if (!this.#pool.ending) await this.#pool.end();
+  }
+}
