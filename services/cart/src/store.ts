@@ -1,3 +1,4 @@
+import { sendLater } from '@bazaar/kit';
 import type { Generated, Selectable, Transaction } from 'kysely';
 
 export interface CartTables {
@@ -105,20 +106,17 @@ export const updateCart = (
 export const insertLine = (trx: Trx, row: Omit<LineRow, 'created_at'>): Promise<LineRow> =>
   trx.insertInto('cart_lines').values(row).returningAll().executeTakeFirstOrThrow();
 
-export const updateLine = async (
+/** Sent with the transaction's next statement, like deleteLine. */
+export const updateLine = (
   trx: Trx,
   tenantId: string,
   id: string,
   fields: Partial<Pick<LineRow, 'quantity' | 'unit_amount' | 'name' | 'sku'>>,
-): Promise<void> => {
-  await trx
-    .updateTable('cart_lines')
-    .set(fields)
-    .where('tenant_id', '=', tenantId)
-    .where('id', '=', id)
-    .execute();
-};
+): Promise<void> =>
+  sendLater(
+    trx,
+    trx.updateTable('cart_lines').set(fields).where('tenant_id', '=', tenantId).where('id', '=', id),
+  );
 
-export const deleteLine = async (trx: Trx, tenantId: string, id: string): Promise<void> => {
-  await trx.deleteFrom('cart_lines').where('tenant_id', '=', tenantId).where('id', '=', id).execute();
-};
+export const deleteLine = (trx: Trx, tenantId: string, id: string): Promise<void> =>
+  sendLater(trx, trx.deleteFrom('cart_lines').where('tenant_id', '=', tenantId).where('id', '=', id));

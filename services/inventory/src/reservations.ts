@@ -163,7 +163,7 @@ export const createReservations = (db: Database<InventoryTables>, log: Logger) =
           levels,
           allocations.map((a) => ({ ...a, on_hand: -a.quantity, reserved: -a.quantity })),
         );
-        await store.insertAdjustments(
+        await store.recordAdjustments(
           trx,
           allocations.map((a) => ({
             id: newId('adj'),
@@ -279,7 +279,7 @@ export const createReservations = (db: Database<InventoryTables>, log: Logger) =
         for (const c of changes) {
           await store.addRestocked(trx, tenantId, row.id, c.variant_id, c.location_id, c.quantity);
         }
-        await store.insertAdjustments(
+        await store.recordAdjustments(
           trx,
           changes.map((c) => ({
             id: newId('adj'),

@@ -53,21 +53,19 @@ export const createStock = (db: Database<InventoryTables>, catalog: Clients['cat
         const { levels, events } = await applyChanges(trx, tenantId, locked, [
           { variant_id: input.variant_id, location_id: input.location_id, on_hand: input.delta, reserved: 0 },
         ]);
-        const [adjustment] = await store.insertAdjustments(trx, [
-          {
-            id: newId('adj'),
-            tenant_id: tenantId,
-            variant_id: input.variant_id,
-            location_id: input.location_id,
-            delta: input.delta,
-            reason: input.reason as AdjustmentReason,
-            note: input.note,
-            actor: input.actor,
-            reference: '',
-          },
-        ]);
+        const adjustment = await store.insertAdjustment(trx, {
+          id: newId('adj'),
+          tenant_id: tenantId,
+          variant_id: input.variant_id,
+          location_id: input.location_id,
+          delta: input.delta,
+          reason: input.reason as AdjustmentReason,
+          note: input.note,
+          actor: input.actor,
+          reference: '',
+        });
         await recordEvents(trx, events);
-        return { level: store.levelDoc(levels[0]!), adjustment: store.adjustmentDoc(adjustment!) };
+        return { level: store.levelDoc(levels[0]!), adjustment: store.adjustmentDoc(adjustment) };
       });
     },
 
@@ -120,7 +118,7 @@ export const createStock = (db: Database<InventoryTables>, catalog: Clients['cat
             reserved: 0,
           })),
         );
-        await store.insertAdjustments(
+        await store.recordAdjustments(
           trx,
           lines.map((l) => ({
             id: newId('adj'),

@@ -1,3 +1,4 @@
+import { sendLater } from '@bazaar/kit';
 import { sql, type ColumnType, type Generated, type Kysely, type Selectable, type Transaction } from 'kysely';
 import type {
   AdjustmentDoc,
@@ -226,10 +227,13 @@ export const totals = (trx: Trx, tenantId: string, variantIds: string[]) =>
 
 // The ledger
 
-export const insertAdjustments = (trx: Trx, rows: Omit<AdjustmentRow, 'created_at'>[]) =>
-  rows.length === 0
-    ? Promise.resolve([])
-    : trx.insertInto('stock_adjustments').values(rows).returningAll().execute();
+export const insertAdjustment = (trx: Trx, row: Omit<AdjustmentRow, 'created_at'>) =>
+  trx.insertInto('stock_adjustments').values(row).returningAll().executeTakeFirstOrThrow();
+
+/** Adds to the ledger; sent with the transaction's next statement. */
+export const recordAdjustments = async (trx: Trx, rows: Omit<AdjustmentRow, 'created_at'>[]) => {
+  if (rows.length > 0) await sendLater(trx, trx.insertInto('stock_adjustments').values(rows));
+};
 
 export const listAdjustments = (
   trx: Trx,
@@ -310,8 +314,9 @@ export const findAllocations = (
     .orderBy('location_id')
     .execute();
 
+/** Sent with the transaction's next statement. */
 export const insertAllocations = async (trx: Trx, rows: Omit<AllocationRow, 'restocked'>[]) => {
-  if (rows.length > 0) await trx.insertInto('reservation_allocations').values(rows).execute();
+  if (rows.length > 0) await sendLater(trx, trx.insertInto('reservation_allocations').values(rows));
 };
 
 export const addRestocked = async (

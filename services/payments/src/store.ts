@@ -1,3 +1,4 @@
+import { sendLater } from '@bazaar/kit';
 import type { Generated, Insertable, Selectable, Transaction } from 'kysely';
 import type { IntentStatus, OperationKind, OperationOutcome } from './model.ts';
 
@@ -119,9 +120,6 @@ export const insertRefund = (trx: Trx, row: Insertable<PaymentsTables['payment_r
 
 // The ledger
 
-export const recordOperation = async (trx: Trx, id: string, operation: NewOperation): Promise<void> => {
-  await trx
-    .insertInto('payment_operations')
-    .values({ id, ...operation })
-    .execute();
-};
+/** Adds to the ledger; sent with the transaction's next statement. */
+export const recordOperation = (trx: Trx, id: string, operation: NewOperation): Promise<void> =>
+  sendLater(trx, trx.insertInto('payment_operations').values({ id, ...operation }));
