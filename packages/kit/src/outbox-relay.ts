@@ -1,6 +1,7 @@
+import { sql } from 'kysely';
 import type { EventBus } from './bus.ts';
 import type { Database } from './db.ts';
-import type { EventEnvelope, EventTrace } from './events.ts';
+import type { EventTrace } from './events.ts';
 import type { Logger } from './log.ts';
 import { createWaker } from './waker.ts';
 
@@ -51,19 +52,16 @@ export const createOutboxRelay = <DB>(
   let pass: Promise<number> = Promise.resolve(0);
   let failures = 0;
 
-  const publishBatch = async (): Promise<number> => {
-    const client = await pool.connect();
-    try {
-      await client.query('begin');
+  const publishBatch = (): Promise<number> =>
+    db.system(async (trx) => {
       // Marked in the same statement that takes them: a failed publish rolls the mark back.
-      const { rows } = await client.query<OutboxRow>(
-        `update outbox set published_at = now() where seq in (
+      const { rows } = await sql<OutboxRow>`update outbox set published_at = now() where seq in (
            select seq from outbox where published_at is null order by seq limit ${BATCH} for update skip locked)
-         returning seq, id, tenant_id, type, data, occurred_at, trace`,
-      );
-      if (rows.length > 0) {
-        rows.sort((a, b) => a.seq - b.seq);
-        const events: EventEnvelope[] = rows.map((r) => ({
+         returning seq, id, tenant_id, type, data, occurred_at, trace`.execute(trx);
+      if (rows.length === 0) return 0;
+      rows.sort((a, b) => a.seq - b.seq);
+      await bus.publish(
+        rows.map((r) => ({
           id: r.id,
           type: r.type,
           source,
@@ -71,18 +69,10 @@ export const createOutboxRelay = <DB>(
           occurred_at: r.occurred_at.toISOString(),
           data: r.data,
           ...(r.trace ? { trace: r.trace } : {}),
-        }));
-        await bus.publish(events);
-      }
-      await client.query('commit');
+        })),
+      );
       return rows.length;
-    } catch (error) {
-      await client.query('rollback').catch(() => undefined);
-      throw error;
-    } finally {
-      client.release();
-    }
-  };
+    });
 
   const drain = async (): Promise<number> => {
     let total = 0;

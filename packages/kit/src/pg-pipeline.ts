@@ -67,7 +67,7 @@ class PipelinedQuery extends pg.Query {
   readonly #steps: Step[];
 
   constructor(steps: Step[], callback: (error: Error | undefined, results: unknown) => void) {
-    super({ text: steps.map((s) => s.text).join('; ') }, undefined, callback);
+    super({ text: steps.at(-1)!.text }, undefined, callback);
     this.#steps = steps;
   }
 
