@@ -124,13 +124,14 @@ describe.skipIf(noRedis)('rate limits through the API with Redis', () => {
     expect((await get(two, key)).headers.get('ratelimit-policy')).toBe('"default";q=20;w=2');
 
     const began = performance.now();
-    const responses = await Promise.all(Array.from({ length: 40 }, (_, i) => get(i % 2 ? one : two, key)));
+    const responses = await Promise.all(Array.from({ length: 100 }, (_, i) => get(i % 2 ? one : two, key)));
     const seconds = (performance.now() - began) / 1000;
     const admitted = responses.filter((r) => r.status === 200).length;
     // One shared limit admits its burst of 20 (less the two above) plus 10/s refilled while the
-    // requests were answered; separate limits would admit twice that. Within 10% of the shared limit:
+    // requests were answered; separate limits would admit twice that (36 + 20/s). Within 10% of the
+    // shared limit, which stays below the 100 sent unless answering them took over 7 s:
     expect(admitted).toBeGreaterThanOrEqual(18);
-    expect(admitted).toBeLessThanOrEqual(Math.ceil((20 + 10 * seconds) * 1.1));
+    expect(admitted).toBeLessThanOrEqual(Math.min(99, Math.ceil((20 + 10 * seconds) * 1.1)));
     const refused = responses.find((r) => r.status === 429)!;
     expect(Number(refused.headers.get('retry-after'))).toBeGreaterThanOrEqual(1);
   });

@@ -1,73 +1,14 @@
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { chmod, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { inject } from 'vitest';
 import { freePort } from './global-setup.ts';
+import { startPrivateNats, type PrivateNats } from './nats.ts';
 import type { Json, Response } from './platform.ts';
 import { BAZAAR, runBazaar, type Run } from './process.ts';
-
-export const NATS_SERVER = process.env.NATS_SERVER_PATH ?? '/usr/sbin/nats-server';
-
-/**
- * The split topology's tests run their own NATS server, so they can stop and restart it without
- * disturbing anything else. Without the binary they are skipped with the reason, except in CI.
- */
-export const natsServerMissing = (): string | false =>
-  existsSync(NATS_SERVER) || process.env.CI === 'true'
-    ? false
-    : `no nats-server at ${NATS_SERVER}: install it (apt-get install nats-server) or set NATS_SERVER_PATH`;
-
-export interface PrivateNats {
-  url: string;
-  stop(): Promise<void>;
-  start(): Promise<void>;
-}
-
-const waitForPort = async (port: number, timeoutMs = 15_000) => {
-  const deadline = Date.now() + timeoutMs;
-  const { createConnection } = await import('node:net');
-  while (Date.now() < deadline) {
-    const open = await new Promise<boolean>((resolve) => {
-      const socket = createConnection({ host: '127.0.0.1', port });
-      socket.once('connect', () => {
-        socket.destroy();
-        resolve(true);
-      });
-      socket.once('error', () => resolve(false));
-    });
-    if (open) return;
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-  throw new Error(`nothing listens on ${port}`);
-};
-
-/** A NATS server with JetStream of the test's own, on a free port, its data kept across restarts. */
-export const startPrivateNats = async (): Promise<PrivateNats> => {
-  const port = await freePort();
-  const dir = await mkdtemp(join(tmpdir(), 'bazaar-nats-'));
-  let child: ChildProcess | undefined;
-  const start = async () => {
-    child = spawn(NATS_SERVER, ['-js', '-a', '127.0.0.1', '-p', String(port), '-sd', dir], {
-      stdio: 'ignore',
-    });
-    await waitForPort(port);
-  };
-  await start();
-  return {
-    url: `nats://127.0.0.1:${port}`,
-    start,
-    stop: async () => {
-      const current = child;
-      if (!current || current.exitCode !== null) return;
-      const exited = new Promise((resolve) => current.once('exit', resolve));
-      current.kill('SIGKILL');
-      await exited;
-    },
-  };
-};
 
 export interface ProcessRow {
   service: string;
@@ -173,7 +114,7 @@ export const startSplit = async (replicas: string): Promise<SplitPlatform> => {
     stop: async () => {
       run.child.kill('SIGTERM');
       await run.exited;
-      await nats.stop();
+      await nats.dispose();
       await rm(dataDir, { recursive: true, force: true });
     },
   };

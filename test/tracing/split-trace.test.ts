@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { cartWith, checkout, stockedProduct } from '../support/shop.ts';
-import { natsServerMissing, startSplit, type SplitPlatform } from '../support/split.ts';
+import { natsServerMissing } from '../support/nats.ts';
+import { startSplit, type SplitPlatform } from '../support/split.ts';
 import { startOtlpReceiver, type ReceivedSpan } from './otlp-receiver.ts';
 
 const SERVER = 2;
