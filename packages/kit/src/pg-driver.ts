@@ -94,8 +94,8 @@ class PipeliningConnection implements DatabaseConnection {
   }
 
   async commit(): Promise<void> {
-    this.#inTransaction = false;
     if (this.#nothingRan && this.#waiting.length === 1) {
+      this.#inTransaction = false;
       this.#waiting = [];
       return;
     }
@@ -109,6 +109,8 @@ class PipeliningConnection implements DatabaseConnection {
         this.#broken = rollbackError as Error;
       });
       throw error;
+    } finally {
+      this.#inTransaction = false;
     }
   }
 
@@ -124,9 +126,10 @@ class PipeliningConnection implements DatabaseConnection {
   }
 
   #send(statement: Statement): Promise<pg.QueryResult> {
+    const startsWork = !this.#inTransaction || this.#nothingRan;
     const statements = [...this.#waiting, prepared(statement)];
     this.#waiting = [];
-    return this.#pipeliner.run(statements);
+    return this.#pipeliner.run(statements, startsWork);
   }
 }
 

@@ -38,7 +38,10 @@ const nameOf = (text: string): string | undefined => {
   return name;
 };
 
-/** Server errors after which a connection's prepared statements cannot be trusted (a migration changed a table). */
+/**
+ * Server errors after which a connection's prepared statements cannot be trusted: a migration changed
+ * what one returns (0A000, "cached plan must not change result type"), or they are gone (26000).
+ */
 const STALE_STATEMENT_CODES = new Set(['0A000', '26000']);
 
 /** What a pipeline sends of one statement. */
@@ -103,8 +106,30 @@ export class Pipeliner {
     });
   }
 
-  /** Runs `statements` (values already `prepared`) in one round trip; answers the last one's result. */
-  run(statements: Statement[]): Promise<pg.QueryResult> {
+  /**
+   * Runs `statements` (values already `prepared`) in one round trip; answers the last one's result.
+   * `startsWork`: nothing of the unit of work they belong to has run before them (they open its
+   * transaction, or run outside one). Such a pipeline refused because a migration changed a table
+   * under a prepared statement is run again, once, with every statement parsed afresh: nothing of
+   * it took effect, so the caller need not know.
+   */
+  async run(statements: Statement[], startsWork: boolean): Promise<pg.QueryResult> {
+    try {
+      return await this.#run(statements);
+    } catch (error) {
+      if (!STALE_STATEMENT_CODES.has((error as { code?: string }).code ?? '')) throw error;
+      if (!startsWork) {
+        this.broken = error as Error;
+        throw error;
+      }
+      // Ends the aborted transaction the pipeline began, if it began one, and forgets every plan.
+      await this.#client.query('rollback; deallocate all');
+      this.#prepared.clear();
+      return this.#run(statements);
+    }
+  }
+
+  #run(statements: Statement[]): Promise<pg.QueryResult> {
     const parsing = new Set<string>();
     const steps = statements.map((s): Step => {
       const name = this.#prepared.size < MAX_PREPARED_PER_CONNECTION ? nameOf(s.text) : undefined;
@@ -124,10 +149,8 @@ export class Pipeliner {
           parsed--;
           if (step.name) this.#prepared.add(step.name);
         }
-        if (error) {
-          if (STALE_STATEMENT_CODES.has((error as { code?: string }).code ?? '')) this.broken = error;
-          reject(error);
-        } else resolve((Array.isArray(results) ? results.at(-1) : results) as pg.QueryResult);
+        if (error) reject(error);
+        else resolve((Array.isArray(results) ? results.at(-1) : results) as pg.QueryResult);
       });
       void this.#client.query(query as unknown as pg.QueryConfig);
     });

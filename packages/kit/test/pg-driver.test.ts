@@ -1,4 +1,4 @@
-import { sql } from 'kysely';
+import { sql, type Transaction } from 'kysely';
 import type pg from 'pg';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import {
@@ -147,19 +147,35 @@ describe('the database driver', () => {
     expect(roundTrips).toBe(2);
   });
 
-  it('parses a statement once per connection, and again only after a table changed under it', async () => {
+  it('parses a statement once per connection, and again after a table changed under it, unseen by the caller', async () => {
     const all = () => db.system((trx) => trx.selectFrom('widgets').selectAll().execute());
+    const preparedCount = async () =>
+      (
+        await sql<{ n: number }>`select count(*)::int as n from pg_prepared_statements
+          where statement = 'select * from "widgets"'`.execute(db.kysely)
+      ).rows[0]!.n;
     await db.system((trx) => trx.insertInto('widgets').values(widget('j')).execute());
     for (let i = 0; i < 3; i++) await all();
-    const prepared = await sql<{ n: number }>`select count(*)::int as n from pg_prepared_statements
-      where statement = 'select * from "widgets"'`.execute(db.kysely);
-    expect(prepared.rows[0]!.n).toBe(1);
+    expect(await preparedCount()).toBe(1);
 
+    // The prepared plan's rows no longer match the table; the transaction it opens is run again.
     await sql`alter table widgets add column color text`.execute(db.kysely);
-    // The prepared plan's rows no longer match the table: that call fails and its connection is
-    // closed; the next gets a new one.
-    await expect(all()).rejects.toMatchObject({ code: '0A000' });
     expect(await all()).toMatchObject([{ name: 'j', color: null }]);
+    expect(await preparedCount()).toBe(1);
+  });
+
+  it('fails a transaction whose stale statement came after others ran, and replaces its connection', async () => {
+    const all = (trx: Transaction<Tables>) => trx.selectFrom('widgets').selectAll().execute();
+    await db.system(all);
+    await sql`alter table widgets add column color text`.execute(db.kysely);
+    await expect(
+      db.system(async (trx) => {
+        await trx.insertInto('widgets').values(widget('k')).execute();
+        return all(trx);
+      }),
+    ).rejects.toMatchObject({ code: '0A000' });
+    // Nothing of it stayed, and the next transaction runs on a new connection.
+    expect(await db.system(all)).toEqual([]);
   });
 
   it('answers a statement that does not parse with its own error every time', async () => {
