@@ -1,8 +1,8 @@
 # syntax=docker/dockerfile:1
 # One image for every Bazaar service; the command picks one:
-#   node packages/platform/bin/bazaar.js serve <service>          (split topology, see deploy/)
-#   node packages/platform/bin/bazaar.js migrate --service <service>
-#   node packages/platform/bin/bazaar.js start                    (all-in-one, the default)
+#   packages/platform/bin/bazaar.js serve <service>          (split topology, see deploy/)
+#   packages/platform/bin/bazaar.js migrate --service <service>
+#   packages/platform/bin/bazaar.js start                    (all-in-one, the default)
 # The command runs the platform compiled into one file by esbuild (a production dependency, as is tsx
 # for running the sources), compiled while the image is built.
 ARG NODE_IMAGE=node:20-bookworm-slim
@@ -37,5 +37,6 @@ COPY services services
 RUN node packages/platform/bin/bazaar.js --version && mkdir -p /data && chown node:node /data
 USER node
 EXPOSE 8080 50051 9090
-ENTRYPOINT ["node", "packages/platform/bin/bazaar.js"]
+# Through its shebang, which gives Node the platform's flags (packages/platform/bin/node-flags.js).
+ENTRYPOINT ["packages/platform/bin/bazaar.js"]
 CMD ["start"]

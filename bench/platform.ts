@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
+import { NODE_FLAGS } from '../packages/platform/bin/node-flags.js';
 
 /** The platform under test, run as a user runs it: `bazaar start` in a child process. */
 
@@ -77,7 +78,7 @@ const stopLeftoverPostgres = async (dataDir: string) => {
 export const startPlatform = (options: PlatformOptions): Platform => {
   const began = performance.now();
   const args = options.topology === 'split' ? ['start', '--topology', 'split'] : ['start'];
-  const child = spawn(process.execPath, [BAZAAR, ...args], {
+  const child = spawn(process.execPath, [...NODE_FLAGS, BAZAAR, ...args], {
     env: {
       ...inheritedEnv(),
       BAZAAR_DATA_DIR: options.dataDir,

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { NODE_FLAGS } from '../../packages/platform/bin/node-flags.js';
 import { freePort } from '../support/global-setup.ts';
 import { runBazaar, type Run } from '../support/process.ts';
 
@@ -60,6 +61,11 @@ describe('bazaar start (all-in-one, embedded PostgreSQL)', () => {
     expect(output).toMatch(/Operator key: op_[A-Za-z0-9]{32}/);
     secretKey = output.match(/secret key:\s+(sk_\S+)/)![1]!;
     expect(output).toMatch(/publishable key:\s+pk_\S+/);
+    // Node runs with the platform's flags, which the command's shebang gives it.
+    if (existsSync('/proc/self/cmdline')) {
+      const argv = readFileSync(`/proc/${run.child.pid}/cmdline`, 'utf8').split('\0');
+      expect(argv).toEqual(expect.arrayContaining(NODE_FLAGS));
+    }
 
     let count = 0;
     let cursor = '';

@@ -11,9 +11,9 @@ export interface Run {
   exited: Promise<number | null>;
 }
 
-/** Runs the bazaar command as a user would, with its own environment. */
+/** Runs the bazaar command as a user would (the file itself, through its shebang), with its own environment. */
 export const runBazaar = (args: string[], env: Record<string, string>): Run => {
-  const child = spawn(process.execPath, [BAZAAR, ...args], {
+  const child = spawn(BAZAAR, args, {
     env: { ...process.env, LOG_FORMAT: 'json', LOG_LEVEL: 'info', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });

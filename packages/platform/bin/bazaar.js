@@ -1,4 +1,4 @@
-#!/usr/bin/env node
+#!/usr/bin/env -S node --max-semi-space-size=32
 // The bazaar command. It runs the platform compiled into one JavaScript file (built from the sources
 // when they are newer); BAZAAR_RUN_SOURCES=1 runs the TypeScript through tsx instead.
 import { compiledCommand } from './compile.js';

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Logger } from '@bazaar/kit';
 import { waitUntilDead } from '../processes.ts';
+import { NODE_FLAGS } from '../../bin/node-flags.js';
 
 const BAZAAR = fileURLToPath(new URL('../../bin/bazaar.js', import.meta.url));
 
@@ -72,7 +73,7 @@ export const createSupervisor = (options: {
 
   const launch = (m: Managed) => {
     const { spec } = m;
-    const child = spawn(process.execPath, [BAZAAR, 'serve', spec.service], {
+    const child = spawn(process.execPath, [...NODE_FLAGS, BAZAAR, 'serve', spec.service], {
       env: { ...process.env, ...spec.env, BAZAAR_REPLICA: String(spec.replica) },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
