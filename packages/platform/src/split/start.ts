@@ -1,4 +1,3 @@
-import { createServer } from 'node:net';
 import { connect } from '@nats-io/transport-node';
 import { gatewayMigrations } from '@bazaar/gateway';
 import { createLogger, stopOnSignals } from '@bazaar/kit';
@@ -12,6 +11,7 @@ import { VERSION } from '../version.ts';
 import { banner } from '../cli/banner.ts';
 import { networkClients } from './clients.ts';
 import { openFrontDoor, type FrontDoor } from './front-door.ts';
+import { portPicker } from './ports.ts';
 import { formatProcesses } from './ps.ts';
 import { loadSplitSettings } from './settings.ts';
 import { createSupervisor, type ProcessSpec } from './supervisor.ts';
@@ -39,15 +39,6 @@ export const parseReplicas = (value: string | undefined): Record<string, number>
   }
   return replicas;
 };
-
-const freePort = (): Promise<number> =>
-  new Promise((resolve, reject) => {
-    const server = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-    server.once('error', reject);
-  });
 
 const checkNats = async (url: string): Promise<void> => {
   try {
@@ -107,6 +98,7 @@ export const startSplitCommand = async (replicasOption: string | undefined): Pro
 
     const specs: ProcessSpec[] = [];
     const serviceUrls: Record<string, string> = {};
+    const freePort = portPicker();
     for (const name of SERVICE_NAMES) {
       for (let replica = 1; replica <= replicas[name]!; replica++) {
         const port = await freePort();
