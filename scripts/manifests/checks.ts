@@ -168,20 +168,25 @@ const checkDeployment = (deployment: Manifest, manifests: Manifest[], context: P
       }
     }
     const argv = [...asArray(container.spec.command), ...asArray(container.spec.args)].map(String);
-    if (argv[0] !== 'node' || !argv[1]?.endsWith('bazaar.js')) continue;
-    if (!existsSync(join(context.root, argv[1]))) {
-      report(at('command'), `${argv[1]} does not exist (the bazaar command is ${BAZAAR_SCRIPT})`);
+    if (argv[0] === 'node' && argv[1]?.endsWith('bazaar.js')) {
+      // Through `node`, the platform's Node flags (the command's shebang) are lost.
+      report(at('command'), `run ${argv[1]} itself, not through node: its shebang gives Node its flags`);
       continue;
     }
-    const [verb, ...rest] = argv.slice(2);
+    if (!argv[0]?.endsWith('bazaar.js')) continue;
+    if (!existsSync(join(context.root, argv[0]))) {
+      report(at('command'), `${argv[0]} does not exist (the bazaar command is ${BAZAAR_SCRIPT})`);
+      continue;
+    }
+    const [verb, ...rest] = argv.slice(1);
     const service =
       verb === 'serve' ? rest[0] : verb === 'migrate' ? rest[rest.indexOf('--service') + 1] : undefined;
     if (verb !== (container.init ? 'migrate' : 'serve') || service === undefined) {
       report(
         at('args'),
         container.init
-          ? `init container ${name} should run 'migrate --service <service>', not '${argv.slice(2).join(' ')}'`
-          : `container ${name} should run 'serve <service>', not '${argv.slice(2).join(' ')}'`,
+          ? `init container ${name} should run 'migrate --service <service>', not '${argv.slice(1).join(' ')}'`
+          : `container ${name} should run 'serve <service>', not '${argv.slice(1).join(' ')}'`,
       );
       continue;
     }
@@ -198,7 +203,7 @@ const checkDeployment = (deployment: Manifest, manifests: Manifest[], context: P
     }
   }
   if (served.size === 0) {
-    report('spec.template.spec.containers', `no container runs 'node ${BAZAAR_SCRIPT} serve <service>'`);
+    report('spec.template.spec.containers', `no container runs '${BAZAAR_SCRIPT} serve <service>'`);
   }
   for (const container of all.filter((c) => c.init)) {
     const argv = [...asArray(container.spec.command), ...asArray(container.spec.args)].map(String);
