@@ -1,4 +1,4 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { chmod, mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -19,6 +19,12 @@ const isAlive = (pid: number) => {
 
 const postgresPid = (dataDir: string) =>
   Number(readFileSync(join(dataDir, 'pg', 'postmaster.pid'), 'utf8').split('\n')[0]);
+
+const waitUntilAsync = async (condition: () => Promise<boolean>, timeoutMs: number) => {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await condition()) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 250));
+  return condition();
+};
 
 const waitUntil = async (condition: () => boolean, timeoutMs: number) => {
   const deadline = Date.now() + timeoutMs;
@@ -106,6 +112,23 @@ describe('bazaar start (all-in-one, embedded PostgreSQL)', () => {
       body: JSON.stringify({ name: 'Over HTTP' }),
     });
     expect(response.status).toBe(201);
+  });
+
+  it('leaves the events of a command run beside it to the running platform, whose caches hear them', async () => {
+    const availableNow = async () =>
+      ((await get('/v1/products?limit=1')).body.data[0].variants[0].available as number) ?? -1;
+    const before = await availableNow(); // and now the listing is in the gateway's cache
+    // As if receiving the demo stock had been interrupted: `bazaar seed` receives it again.
+    const file = join(dataDir, 'credentials.json');
+    const credentials = JSON.parse(readFileSync(file, 'utf8')) as { demo: Record<string, unknown> };
+    credentials.demo.stocked = false;
+    delete credentials.demo.stock_cursor;
+    writeFileSync(file, JSON.stringify(credentials));
+    const cli = runBazaar(['seed'], env);
+    expect(await cli.exited, cli.output()).toBe(0);
+    // The stock events reach the running gateway (its relays poll every second), which drops the
+    // cached listing long before the cache's own minute runs out.
+    expect(await waitUntilAsync(async () => (await availableNow()) === before + 100, 15_000)).toBe(true);
   });
 
   it('stops cleanly on Ctrl-C, PostgreSQL included', async () => {

@@ -37,7 +37,20 @@ export interface Platform {
  * Every service in this process: one database each, one in-memory bus fed by their outboxes, calls
  * between them through Connect in memory, and the gateway listening for the public API.
  */
-export const startAllInOne = async (config: PlatformConfig, log: Logger): Promise<Platform> => {
+export const startAllInOne = async (
+  config: PlatformConfig,
+  log: Logger,
+  {
+    relayEvents = true,
+  }: {
+    /**
+     * Off for a command run beside a running platform: that platform's relays publish what this one
+     * writes to its own bus, where its consumers (caches, webhooks) hear it; relays here would take
+     * the events to a bus only this process hears.
+     */
+    relayEvents?: boolean;
+  } = {},
+): Promise<Platform> => {
   const postgres = await startPostgres(config, log);
   const databases: Database<unknown>[] = [];
   const relays: OutboxRelay[] = [];
@@ -69,7 +82,7 @@ export const startAllInOne = async (config: PlatformConfig, log: Logger): Promis
       databases.push(db);
       names[module.name] = db.name;
       running.push(module.create({ db, bus, log: serviceLog, clients }));
-      relays.push(createOutboxRelay(db, bus, module.name, serviceLog));
+      if (relayEvents) relays.push(createOutboxRelay(db, bus, module.name, serviceLog));
     }
     rpc.connect(
       inMemoryTransport((router) => {

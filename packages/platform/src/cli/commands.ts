@@ -43,7 +43,7 @@ const withPlatform = async <T>(
     ...(running ? { databaseUrl: running.postgres_url } : {}),
   };
   const log = createLogger({ level: process.env.LOG_LEVEL ?? 'warn', pretty: config.prettyLogs });
-  const platform = await startAllInOne(config, log).catch((error: unknown) => {
+  const platform = await startAllInOne(config, log, { relayEvents: !running }).catch((error: unknown) => {
     throw explain(error, config);
   });
   try {
