@@ -20,15 +20,9 @@ const isAlive = (pid: number) => {
 const postgresPid = (dataDir: string) =>
   Number(readFileSync(join(dataDir, 'pg', 'postmaster.pid'), 'utf8').split('\n')[0]);
 
-const waitUntilAsync = async (condition: () => Promise<boolean>, timeoutMs: number) => {
+const waitUntil = async (condition: () => boolean | Promise<boolean>, timeoutMs: number) => {
   const deadline = Date.now() + timeoutMs;
-  while (!(await condition()) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 250));
-  return condition();
-};
-
-const waitUntil = async (condition: () => boolean, timeoutMs: number) => {
-  const deadline = Date.now() + timeoutMs;
-  while (!condition() && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+  while (!(await condition()) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
   return condition();
 };
 
@@ -128,7 +122,7 @@ describe('bazaar start (all-in-one, embedded PostgreSQL)', () => {
     expect(await cli.exited, cli.output()).toBe(0);
     // The stock events reach the running gateway (its relays poll every second), which drops the
     // cached listing long before the cache's own minute runs out.
-    expect(await waitUntilAsync(async () => (await availableNow()) === before + 100, 15_000)).toBe(true);
+    expect(await waitUntil(async () => (await availableNow()) === before + 100, 15_000)).toBe(true);
   });
 
   it('stops cleanly on Ctrl-C, PostgreSQL included', async () => {

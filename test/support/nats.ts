@@ -55,23 +55,19 @@ export const startPrivateNats = async (): Promise<PrivateNats> => {
     await waitForPort(port);
   };
   await start();
+  const stop = async () => {
+    const current = child;
+    if (!current || current.exitCode !== null) return;
+    const exited = new Promise((resolve) => current.once('exit', resolve));
+    current.kill('SIGKILL');
+    await exited;
+  };
   return {
     url: `nats://127.0.0.1:${port}`,
     start,
-    stop: async () => {
-      const current = child;
-      if (!current || current.exitCode !== null) return;
-      const exited = new Promise((resolve) => current.once('exit', resolve));
-      current.kill('SIGKILL');
-      await exited;
-    },
+    stop,
     dispose: async () => {
-      const current = child;
-      if (current && current.exitCode === null) {
-        const exited = new Promise((resolve) => current.once('exit', resolve));
-        current.kill('SIGKILL');
-        await exited;
-      }
+      await stop();
       await rm(dir, { recursive: true, force: true });
     },
   };

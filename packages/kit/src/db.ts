@@ -67,15 +67,15 @@ export const openDatabase = <DB>({ url, max = 10 }: DatabaseOptions): Database<D
     for (const listener of listeners) listener();
   };
   const transaction = async <T>(work: (trx: Transaction<DB>) => Promise<T>): Promise<T> => {
-    let transaction: object | undefined;
+    let opened: object | undefined;
     try {
       return await kysely.transaction().execute((trx) => {
-        transaction = trx;
+        opened = trx;
         return work(trx);
       });
     } finally {
       // A failed commit may still have committed (the answer was lost): waking costs one pass.
-      if (transaction) committed(transaction);
+      if (opened) committed(opened);
     }
   };
   return {

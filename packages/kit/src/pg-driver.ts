@@ -75,7 +75,7 @@ class PipeliningConnection implements DatabaseConnection {
   }
 
   async executeQuery<R>(query: CompiledQuery): Promise<QueryResult<R>> {
-    const statement = { text: query.sql, values: [...query.parameters] };
+    const statement = { text: query.sql, values: query.parameters };
     if (this.#inTransaction && later.has(query)) {
       this.#waiting.push(prepared(statement));
       return { rows: [] };

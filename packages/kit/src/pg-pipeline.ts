@@ -10,7 +10,7 @@ import { prepareValue } from 'pg/lib/utils.js';
 
 export interface Statement {
   text: string;
-  values: unknown[];
+  values: readonly unknown[];
 }
 
 /** Values as pg sends them (text or null), done early so a bad value fails before anything is sent. */
@@ -55,7 +55,7 @@ interface Step extends Statement {
 /** What PipelinedQuery uses of pg's (untyped) Connection. */
 interface PgConnection {
   parse(message: { text: string; name: string; types: unknown[] }): void;
-  bind(message: { portal: string; statement: string; values: unknown[]; binary: boolean }): void;
+  bind(message: { portal: string; statement: string; values: readonly unknown[]; binary: boolean }): void;
   describe(message: { type: 'P'; name: string }): void;
   execute(message: { portal: string; rows: number | undefined }): void;
   sync(): void;

@@ -50,27 +50,6 @@ export const lockCart = (trx: Trx, tenantId: string, id: string): Promise<CartRo
     .forUpdate()
     .executeTakeFirst();
 
-/**
- * Changes an active, unexpired cart and locks it for the rest of the transaction, in one statement;
- * undefined if the cart is missing or not active.
- */
-export const updateActiveCart = (
-  trx: Trx,
-  tenantId: string,
-  id: string,
-  now: Date,
-  fields: Partial<Pick<CartRow, 'status' | 'order_id' | 'updated_at' | 'expires_at'>>,
-): Promise<CartRow | undefined> =>
-  trx
-    .updateTable('carts')
-    .set(fields)
-    .where('tenant_id', '=', tenantId)
-    .where('id', '=', id)
-    .where('status', '=', 'active')
-    .where('expires_at', '>=', now)
-    .returningAll()
-    .executeTakeFirst();
-
 export const findCart = (trx: Trx, tenantId: string, id: string): Promise<CartRow | undefined> =>
   trx
     .selectFrom('carts')
@@ -89,19 +68,29 @@ export const findLines = (trx: Trx, tenantId: string, cartId: string): Promise<L
     .orderBy('id')
     .execute();
 
-export const updateCart = (
+type CartChange = Partial<Pick<CartRow, 'status' | 'order_id' | 'updated_at' | 'expires_at'>>;
+
+const cartUpdate = (trx: Trx, tenantId: string, id: string, fields: CartChange) =>
+  trx.updateTable('carts').set(fields).where('tenant_id', '=', tenantId).where('id', '=', id).returningAll();
+
+export const updateCart = (trx: Trx, tenantId: string, id: string, fields: CartChange) =>
+  cartUpdate(trx, tenantId, id, fields).executeTakeFirstOrThrow();
+
+/**
+ * Changes an active, unexpired cart and locks it for the rest of the transaction, in one statement;
+ * undefined if the cart is missing or not active.
+ */
+export const updateActiveCart = (
   trx: Trx,
   tenantId: string,
   id: string,
-  fields: Partial<Pick<CartRow, 'status' | 'order_id' | 'updated_at' | 'expires_at'>>,
-) =>
-  trx
-    .updateTable('carts')
-    .set(fields)
-    .where('tenant_id', '=', tenantId)
-    .where('id', '=', id)
-    .returningAll()
-    .executeTakeFirstOrThrow();
+  now: Date,
+  fields: CartChange,
+): Promise<CartRow | undefined> =>
+  cartUpdate(trx, tenantId, id, fields)
+    .where('status', '=', 'active')
+    .where('expires_at', '>=', now)
+    .executeTakeFirst();
 
 export const insertLine = (trx: Trx, row: Omit<LineRow, 'created_at'>): Promise<LineRow> =>
   trx.insertInto('cart_lines').values(row).returningAll().executeTakeFirstOrThrow();
