@@ -11,8 +11,10 @@ import type { Check } from './scenarios.ts';
 export interface ScenarioResult extends Measurement {
   scenario: string;
   rotates_through: string;
-  /** Requests/s as a fraction of the ceiling's. */
-  of_ceiling: number;
+  /** The ceiling's requests/s, measured right after this scenario (none after webhook-fanout). */
+  ceiling_requests_per_s?: number;
+  /** Requests/s as a fraction of that ceiling's. */
+  of_ceiling?: number;
   /** What the load left behind, checked after it ran; its problems are counted in `errors`. */
   check?: Check;
 }
@@ -28,7 +30,8 @@ export interface Results {
     start_ms: number;
     rss_end_bytes: { node: number; postgres: number; total: number; total_pss: number };
   };
-  ceiling: Measurement & { serves: string };
+  /** The ceiling measurement with the median requests/s of those taken after each scenario. */
+  ceiling: Measurement & { serves: string; runs_requests_per_s: number[] };
   scenarios: ScenarioResult[];
 }
 
@@ -67,24 +70,24 @@ const whole = (n: number) => Math.round(n).toLocaleString('en-US');
 const ms = (n: number) => (n < 1 ? '<1' : whole(n));
 
 export const table = (results: Results): string => {
-  const header = ['scenario', 'req/s', 'p50 ms', 'p99 ms', 'errors', 'peak RSS', 'of ceiling'];
-  const row = (name: string, m: Measurement, ratio: number) => [
+  const header = ['scenario', 'req/s', 'p50 ms', 'p99 ms', 'errors', 'peak RSS', 'ceiling', 'of ceiling'];
+  const row = (name: string, m: Measurement, ceiling?: number, ratio?: number) => [
     name,
     whole(m.requests_per_s),
     ms(m.p50_ms),
     ms(m.p99_ms),
     whole(m.errors),
     mib(m.peak_rss_bytes),
-    // Deliveries to receivers are not the ceiling's kind of request.
-    m.fanout ? '–' : fixed(ratio, 3),
+    ceiling === undefined ? '–' : whole(ceiling),
+    ratio === undefined ? '–' : fixed(ratio, 3),
   ];
   const unit = (s: ScenarioResult) => s.sequence?.unit ?? s.fanout?.unit;
   const rows = [
     header,
     ...results.scenarios.map((s) =>
-      row(unit(s) ? `${s.scenario} (${unit(s)})` : s.scenario, s, s.of_ceiling),
+      row(unit(s) ? `${s.scenario} (${unit(s)})` : s.scenario, s, s.ceiling_requests_per_s, s.of_ceiling),
     ),
-    row('ceiling (bare Fastify)', results.ceiling, 1),
+    row('ceiling (bare Fastify, median)', results.ceiling),
   ];
   const widths = header.map((_, column) => Math.max(...rows.map((r) => r[column]!.length)));
   const line = (cells: string[]) =>
@@ -92,7 +95,8 @@ export const table = (results: Results): string => {
   const rss = results.platform.rss_end_bytes;
   return [
     ...rows.map(line),
-    '(latencies are whole milliseconds, as autocannon records them)',
+    '(latencies are whole milliseconds, as autocannon records them; each scenario is followed by the ' +
+      'ceiling, and its ratio is to that run)',
     ...results.scenarios.flatMap(({ scenario, sequence }) =>
       sequence
         ? [
