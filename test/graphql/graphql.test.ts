@@ -234,6 +234,20 @@ describe('GraphQL at /graphql', () => {
       code: 'insufficient_scope',
       required_scope: 'carts:write',
     });
+
+    // An answer the cache keeps for secret keys is given only to keys holding the scopes it needed.
+    const ordersOnly = await t.call('POST', '/v1/api-keys', shop.secret, {
+      kind: 'restricted',
+      name: 'orders only',
+      scopes: ['orders:read'],
+    });
+    const listing = '{ products(first: 2) { nodes { id } } }';
+    expect((await gql(shop.secret, listing)).body.errors).toBeUndefined();
+    const cached = await gql(ordersOnly.body.secret as string, listing);
+    expect(cached.body.errors[0].extensions).toMatchObject({
+      code: 'insufficient_scope',
+      required_scope: 'products:read',
+    });
   });
 
   it('answers a missing or unknown key with 401 and the REST code', async () => {

@@ -3,16 +3,23 @@
  * A generation number per tenant keeps a response computed before a change from being stored after it.
  */
 export interface ReadCache {
-  get(tenantId: string, key: string): string | undefined;
+  get(tenantId: string, key: string): CachedAnswer | undefined;
   /** The tenant's generation now: pass it to `set` after computing the response. */
   generation(tenantId: string): number;
-  set(tenantId: string, key: string, body: string, generation: number): void;
+  set(tenantId: string, key: string, answer: CachedAnswer, generation: number): void;
   forget(tenantId: string): void;
+}
+
+export interface CachedAnswer {
+  /** The bytes sent: kept encoded, so a hit neither measures nor encodes a string again. */
+  body: Buffer;
+  /** Scopes a key must hold to be given it, when not every key reading the route may (GraphQL). */
+  scopes?: readonly string[];
 }
 
 interface TenantEntries {
   generation: number;
-  entries: Map<string, { body: string; expires: number }>;
+  entries: Map<string, { answer: CachedAnswer; expires: number }>;
 }
 
 export const createReadCache = ({ maxPerTenant = 5_000, ttlMs = 60_000 } = {}): ReadCache => {
@@ -33,17 +40,17 @@ export const createReadCache = ({ maxPerTenant = 5_000, ttlMs = 60_000 } = {}): 
         tenants.get(tenantId)?.entries.delete(key);
         return undefined;
       }
-      return entry.body;
+      return entry.answer;
     },
     generation: (tenantId) => of(tenantId).generation,
-    set: (tenantId, key, body, generation) => {
+    set: (tenantId, key, answer, generation) => {
       const tenant = of(tenantId);
       if (tenant.generation !== generation) return;
       if (tenant.entries.size >= maxPerTenant) {
         const oldest = tenant.entries.keys().next().value;
         if (oldest !== undefined) tenant.entries.delete(oldest);
       }
-      tenant.entries.set(key, { body, expires: Date.now() + ttlMs });
+      tenant.entries.set(key, { answer, expires: Date.now() + ttlMs });
     },
     forget: (tenantId) => {
       const tenant = of(tenantId);

@@ -18,12 +18,12 @@ export const cachedRead = async (
   const tenantId = tenantOf(request);
   const key = `${isStorefront(request) ? 'storefront' : 'secret'} ${request.url}`;
   const hit = cache.get(tenantId, key);
-  if (hit !== undefined) return reply.type(JSON_TYPE).send(hit);
+  if (hit !== undefined) return reply.type(JSON_TYPE).send(hit.body);
   const generation = cache.generation(tenantId);
   const { payload, complete } = await compute();
   // The route's response schema serializes it, as it would any answer.
-  const body = reply.serialize(payload) as string;
-  if (complete) cache.set(tenantId, key, body, generation);
+  const body = Buffer.from(reply.serialize(payload) as string);
+  if (complete) cache.set(tenantId, key, { body }, generation);
   return reply.type(JSON_TYPE).send(body);
 };
 

@@ -58,17 +58,13 @@ export const answerFromCache = (request: FastifyRequest, reply: FastifyReply, ca
   if (key === undefined || !request.principal || request.principal.kind === 'operator') return false;
   const hit = cache.get(tenantOf(request), key);
   if (hit === undefined) return false;
-  const newline = hit.indexOf('\n');
-  const scopes = hit.slice(0, newline);
-  if (scopes !== '') {
-    try {
-      for (const scope of scopes.split(' ')) requireScope(request, scope);
-    } catch {
-      // Run the query: it answers the error in full.
-      return false;
-    }
+  try {
+    for (const scope of hit.scopes ?? []) requireScope(request, scope);
+  } catch {
+    // Run the query: it answers the error in full.
+    return false;
   }
-  void reply.type(JSON_TYPE).send(hit.slice(newline + 1));
+  void reply.type(JSON_TYPE).send(hit.body);
   return true;
 };
 
@@ -79,4 +75,4 @@ export const keepAnswer = (
   generation: number,
   scopes: Iterable<string>,
   body: string,
-): void => cache.set(tenantId, key, `${[...scopes].join(' ')}\n${body}`, generation);
+): void => cache.set(tenantId, key, { body: Buffer.from(body), scopes: [...scopes] }, generation);
