@@ -31,7 +31,27 @@ export interface Subscription {
 export interface PublishOptions {
   /** Carried with every event of the batch to its handlers (adapters that have headers). */
   headers?: Readonly<Record<string, string>>;
+  /**
+   * Where an event a consumer keeps failing on is kept, for a bus with no durable place of its own (the
+   * memory bus): once it resolves, the event is that consumer's no more and the events after it flow.
+   * NATS parks such events on its dead-letter stream instead. Without it the memory bus retries forever.
+   */
+  park?: (parked: ParkedEvent) => Promise<void>;
 }
+
+/** An event a consumer gave up on, and why. */
+export interface ParkedEvent {
+  consumer: string;
+  event: EventEnvelope;
+  /** How many times the consumer was handed it. */
+  deliveries: number;
+  /** The last failure's message, on one line. */
+  reason: string;
+}
+
+/** A handler's failure as one line, for logs and dead letters. */
+export const failureReason = (error: unknown): string =>
+  (error instanceof Error ? error.message : String(error)).replace(/[\r\n]+/g, ' ').slice(0, 500);
 
 /** The port every event bus adapter implements. */
 export interface EventBus {
@@ -46,26 +66,76 @@ export interface EventBus {
 const wants = (subscription: Subscription, type: string): boolean =>
   subscription.types === '*' || subscription.types.includes(type);
 
+export interface MemoryBusOptions {
+  /** Deliveries of an event a consumer keeps failing on before it is parked (5, as on NATS)… */
+  maxDeliver?: number;
+  /** …and at least this long after its first failure, so a passing fault parks nothing (15 s). */
+  parkAfterMs?: number;
+}
+
 /**
  * The all-in-one bus. Publishing waits for every consumer, so the outbox row is marked published only
  * after its effects are committed: a crash in between leaves it in the outbox and it is delivered
- * again, and the consumers' inbox turns the repeat into a no-op.
+ * again, and the consumers' inbox turns the repeat into a no-op. An event a consumer keeps failing on
+ * is handed to the publisher's `park` (the relay keeps it in its database), so it cannot hold up the
+ * events after it forever.
  */
-export const createMemoryBus = (log: Logger): EventBus => {
+export const createMemoryBus = (
+  log: Logger,
+  { maxDeliver = 5, parkAfterMs = 15_000 }: MemoryBusOptions = {},
+): EventBus => {
   const subscriptions: Subscription[] = [];
+  /** Consumers' failures on events not handled yet, by consumer and event id. */
+  const failures = new Map<string, { deliveries: number; since: number }>();
+  const failureKey = (s: Subscription, event: EventEnvelope) => `${s.consumer}\n${event.id}`;
+
   return {
-    publish: async (events) => {
+    publish: async (events, options) => {
+      // Forgotten once the whole batch is taken: if another consumer fails it, the publisher's
+      // transaction (and the parking in it) rolls back, and these are parked again next time.
+      const parked: string[] = [];
       const deliver = async (s: Subscription) => {
         const wanted = events.filter((event) => wants(s, event.type));
         const span = (event: EventEnvelope, work: () => Promise<void>) =>
           consumeInSpan(event, { system: 'memory', consumer: s.consumer }, work);
-        if (s.handleBatch && wanted.length > 1) {
+        const one = async (event: EventEnvelope) => {
+          const key = failureKey(s, event);
+          try {
+            await span(event, () => s.handle(event));
+            failures.delete(key);
+          } catch (error) {
+            const now = Date.now();
+            const failed = failures.get(key) ?? { deliveries: 0, since: now };
+            failed.deliveries += 1;
+            failures.set(key, failed);
+            if (!options?.park || failed.deliveries < maxDeliver || now - failed.since < parkAfterMs)
+              throw error;
+            const reason = failureReason(error);
+            await options.park({ consumer: s.consumer, event, deliveries: failed.deliveries, reason });
+            parked.push(key);
+            log.warn(
+              {
+                consumer: s.consumer,
+                event_id: event.id,
+                type: event.type,
+                deliveries: failed.deliveries,
+                reason,
+              },
+              'event dead-lettered',
+            );
+          }
+        };
+        if (s.handleBatch && wanted.length > 1 && !wanted.some((e) => failures.has(failureKey(s, e)))) {
           const batch = s.handleBatch(wanted);
-          // Each event still gets its consumer span in its own trace, spanning the batch that handled it.
-          await Promise.all(wanted.map((event) => span(event, () => batch)));
-          return;
+          try {
+            // Each event still gets its consumer span in its own trace, spanning the batch that handled it.
+            await Promise.all(wanted.map((event) => span(event, () => batch)));
+            return;
+          } catch {
+            // One at a time below: those that can be handled are, and the one that fails is found.
+          }
         }
-        for (const event of wanted) await span(event, () => s.handle(event));
+        for (const event of wanted) await one(event);
       };
       const results = await Promise.allSettled(subscriptions.map(deliver));
       const failed = results.filter((r): r is PromiseRejectedResult => r.status === 'rejected');
@@ -75,6 +145,7 @@ export const createMemoryBus = (log: Logger): EventBus => {
           cause: failed[0]?.reason,
         });
       }
+      for (const key of parked) failures.delete(key);
     },
     subscribe: (subscription) => {
       subscriptions.push(subscription);

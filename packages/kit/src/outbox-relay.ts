@@ -33,7 +33,8 @@ const RETENTION = '7 days';
  * replica wrote and could not relay before it died). Not LISTEN/NOTIFY: a NOTIFY takes a lock held
  * through commit, which would make every event-recording commit of the server wait for the one before.
  * Replicas share the work through `for update skip locked`. A failed publish leaves the rows in place
- * and is retried with backoff.
+ * and is retried with backoff; an event a consumer keeps failing on is parked in `dead_letters` by the
+ * memory bus (NATS has its own dead-letter stream).
  */
 export const createOutboxRelay = <DB>(
   db: Database<DB>,
@@ -70,6 +71,14 @@ export const createOutboxRelay = <DB>(
           data: r.data,
           ...(r.trace ? { trace: r.trace } : {}),
         })),
+        {
+          // In the transaction that marks the batch published: parked and published, or neither.
+          park: async ({ consumer, event, deliveries, reason }) => {
+            await sql`insert into dead_letters (consumer, event_id, event, deliveries, reason)
+              values (${consumer}, ${event.id}, ${JSON.stringify(event)}::jsonb, ${deliveries}, ${reason})
+              on conflict do nothing`.execute(trx);
+          },
+        },
       );
       return rows.length;
     });

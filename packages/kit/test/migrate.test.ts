@@ -16,6 +16,7 @@ describe('migrate', () => {
       'kit/0001_outbox_inbox.sql',
       'kit/0002_outbox_trace.sql',
       'kit/0003_outbox_no_notify.sql',
+      'kit/0004_dead_letters.sql',
       'shop/0001_widgets.sql',
     ]);
     expect(await migrate(db.pool, { name: 'shop', migrations: fixtures('migrations-v1') }, log)).toEqual([]);

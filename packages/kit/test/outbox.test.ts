@@ -116,6 +116,55 @@ describe('outbox and relay', () => {
     expect(rows.rows[0]!.n).toBe(1);
   });
 
+  it('parks an event its consumer keeps failing on, and the events after it reach that consumer', async () => {
+    await relay.stop();
+    bus = createMemoryBus(log, { maxDeliver: 3, parkAfterMs: 0 });
+    relay = createOutboxRelay(db, bus, 'shop', log);
+    const handled: unknown[] = [];
+    const others: unknown[] = [];
+    bus.subscribe({
+      consumer: 'picky',
+      types: '*',
+      handle: (event) => {
+        const { n } = event.data as { n: number };
+        if (n === 2) return Promise.reject(new Error(`cannot take widget ${n}\nat line 1`));
+        handled.push(n);
+        return Promise.resolve();
+      },
+    });
+    bus.subscribe({
+      consumer: 'other',
+      types: '*',
+      handle: (e) => Promise.resolve(void others.push(e.data)),
+    });
+    for (const n of [1, 2, 3])
+      await db.tenant(tenant, (trx) =>
+        recordEvent(trx, { type: 'widget.created', tenantId: tenant, data: { n } }),
+      );
+
+    await expect(relay.flush()).rejects.toThrow(/consumer\(s\) failed/);
+    await expect(relay.flush()).rejects.toThrow(/consumer\(s\) failed/);
+    // The third delivery fails too: the event is parked, and the batch is published.
+    expect(await relay.flush()).toBe(3);
+    // Redelivered with its batch until then (a consumer's inbox makes the repeats no-ops); 3 once, after 2.
+    expect(handled).toEqual([1, 1, 1, 3]);
+    const dead = await sql<{ consumer: string; event: EventEnvelope; deliveries: number; reason: string }>`
+      select consumer, event, deliveries, reason from dead_letters`.execute(db.kysely);
+    expect(dead.rows).toEqual([
+      {
+        consumer: 'picky',
+        event: expect.objectContaining({ type: 'widget.created', source: 'shop', data: { n: 2 } }),
+        deliveries: 3,
+        reason: 'cannot take widget 2 at line 1',
+      },
+    ]);
+    const pending = await sql<{ n: number }>`
+      select count(*)::int as n from outbox where published_at is null`.execute(db.kysely);
+    expect(pending.rows[0]!.n).toBe(0);
+    // The consumer that never failed got the batch at each attempt, all of it every time.
+    expect(others).toEqual([1, 2, 3, 1, 2, 3, 1, 2, 3].map((n) => ({ n })));
+  });
+
   it('flushes what is left when it stops', async () => {
     const seen: string[] = [];
     bus.subscribe({ consumer: 'test', types: '*', handle: (e) => Promise.resolve(void seen.push(e.type)) });

@@ -10,7 +10,7 @@ import {
   type JsMsg,
 } from '@nats-io/jetstream';
 import { headers as natsHeaders, nanos } from '@nats-io/transport-node';
-import type { Subscription } from '../bus.ts';
+import { failureReason, type Subscription } from '../bus.ts';
 import type { EventEnvelope } from '../events.ts';
 import type { Logger } from '../log.ts';
 import { consumeInSpan } from '../tracing.ts';
@@ -51,9 +51,6 @@ const MAX_RUN = 100;
 
 const isApiError = (error: unknown, code: number) =>
   error instanceof JetStreamApiError && error.code === code;
-
-const oneLine = (value: unknown) =>
-  (value instanceof Error ? value.message : String(value)).replace(/[\r\n]+/g, ' ').slice(0, 500);
 
 /** Headers a publisher set (trace context); the broker's own `Nats-*` ones are not part of the event. */
 const carriedHeaders = (msg: JsMsg): Record<string, string> => {
@@ -228,7 +225,7 @@ export const startSubscription = (
     try {
       event = parse(msg.data);
     } catch (error) {
-      return () => deadLetter(msg, undefined, `unreadable: ${oneLine(error)}`);
+      return () => deadLetter(msg, undefined, `unreadable: ${failureReason(error)}`);
     }
     if (!wanted(event.type)) {
       return () => Promise.resolve(settle(() => msg.ack()));
@@ -272,7 +269,7 @@ export const startSubscription = (
       acked(msg);
     } catch (error) {
       if (attempt >= settings.maxDeliver) {
-        await deadLetter(msg, event, oneLine(error));
+        await deadLetter(msg, event, failureReason(error));
       } else {
         const delay = Math.min(settings.maxRetryDelayMs, settings.retryDelayMs * 2 ** (attempt - 1));
         logger.warn(
