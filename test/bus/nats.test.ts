@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { connectNatsBus, type EventBus, type EventDelivery, type EventEnvelope } from '@bazaar/kit';
+import { connectNatsBus, metrics, type EventBus, type EventDelivery, type EventEnvelope } from '@bazaar/kit';
 import { NATS_URL, natsMissing } from '../support/infrastructure.ts';
 import { busContract } from './contract.ts';
 import { natsHarness, type NatsHarness } from './nats-harness.ts';
@@ -21,6 +21,17 @@ describe.skipIf(missing)('NATS bus', () => {
     let h: NatsHarness;
     afterEach(async () => {
       await h?.cleanup();
+    });
+
+    it('reports a durable consumer’s backlog while it runs, and no more once its bus is closed', async () => {
+      h = await harness();
+      const bus = await h.bus();
+      const consumer = `lagging-${process.pid}`;
+      bus.subscribe({ consumer, types: ['order.paid'], handle: () => Promise.resolve() });
+      const line = new RegExp(`bazaar_consumer_pending_events\\{consumer="${consumer}"\\} \\d+`);
+      await eventually(async () => expect(await metrics.metrics()).toMatch(line));
+      await bus.close();
+      expect(await metrics.metrics()).not.toContain(`consumer="${consumer}"`);
     });
 
     it('splits the events of one durable consumer between its replicas, each handled once', async () => {

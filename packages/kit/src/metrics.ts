@@ -89,7 +89,13 @@ new client.Gauge({
   },
 });
 
-/** Reports a consumer's backlog at every scrape, read with `read` (from the broker). */
-export const consumerLag = (consumer: string, read: () => Promise<number>): void => {
+/**
+ * Reports a consumer's backlog at every scrape, read with `read` (from the broker), until the returned
+ * function is called (when its subscription stops).
+ */
+export const consumerLag = (consumer: string, read: () => Promise<number>): (() => void) => {
   lagReaders.set(consumer, read);
+  return () => {
+    if (lagReaders.get(consumer) === read) lagReaders.delete(consumer);
+  };
 };

@@ -142,12 +142,12 @@ export const startSubscription = (
   const inFlight = new Set<Promise<void>>();
   const logger = log.child({ consumer: subscription.consumer });
   const handleBatch = subscription.handleBatch?.bind(subscription);
-  if (durable) {
-    consumerLag(subscription.consumer, async () => {
-      const info = await link.jsm.consumers.info(stream, name);
-      return info.num_pending + info.num_ack_pending;
-    });
-  }
+  const stopLag = durable
+    ? consumerLag(subscription.consumer, async () => {
+        const info = await link.jsm.consumers.info(stream, name);
+        return info.num_pending + info.num_ack_pending;
+      })
+    : () => undefined;
 
   // A durable consumer starts at the beginning of the stream, so events published before its first
   // deployment still reach it (its inbox skips what it already handled if it is ever recreated). A
@@ -373,6 +373,7 @@ export const startSubscription = (
   return {
     stop: async (graceMs) => {
       stopping = true;
+      stopLag();
       waker.wake();
       await messages?.close().catch(() => undefined);
       let timer: NodeJS.Timeout | undefined;

@@ -25,10 +25,7 @@ export class Counters {
   }
 
   add(count: Count): void {
-    const id = `${count.tenantId}\t${count.day}\t${count.keyId}\t${count.endpoint}\t${count.status}`;
-    const known = this.pending.get(id);
-    if (known) known.count += count.count;
-    else this.pending.set(id, { ...count });
+    this.count(count);
     if (countsTowardQuota(count.status)) this.shift(count, count.count);
   }
 
@@ -39,12 +36,7 @@ export class Counters {
   }
 
   restore(batch: readonly Count[]): void {
-    for (const count of batch) {
-      const id = `${count.tenantId}\t${count.day}\t${count.keyId}\t${count.endpoint}\t${count.status}`;
-      const known = this.pending.get(id);
-      if (known) known.count += count.count;
-      else this.pending.set(id, { ...count });
-    }
+    for (const count of batch) this.count(count);
   }
 
   confirm(batch: readonly Count[]): void {
@@ -53,6 +45,14 @@ export class Counters {
 
   unconfirmed(tenantId: string, month: string): number {
     return this.unconfirmedByMonth.get(`${tenantId} ${month}`) ?? 0;
+  }
+
+  /** Adds to the pending count of the same tenant, day, key, endpoint and status. */
+  private count(count: Count): void {
+    const id = `${count.tenantId}\t${count.day}\t${count.keyId}\t${count.endpoint}\t${count.status}`;
+    const known = this.pending.get(id);
+    if (known) known.count += count.count;
+    else this.pending.set(id, { ...count });
   }
 
   private shift(count: Count, by: number): void {
