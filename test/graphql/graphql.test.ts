@@ -250,6 +250,26 @@ describe('GraphQL at /graphql', () => {
     });
   });
 
+  it('answers stock levels as REST does, to secret keys', async () => {
+    const query = `query($ids: [ID!]!) { stockLevels(variantIds: $ids) {
+      variantId locationId onHand reserved available updatedAt } }`;
+    const answer = await gql(shop.secret, query, { ids: [variants[0]] });
+    expect(answer.body.errors).toBeUndefined();
+    const rest = await t.call('GET', `/v1/stock-levels?variant_id=${variants[0]}`, shop.secret);
+    expect(answer.body.data.stockLevels).toEqual(
+      rest.body.data.map((l: Json) => ({
+        variantId: l.variant_id,
+        locationId: l.location_id,
+        onHand: l.on_hand,
+        reserved: l.reserved,
+        available: l.available,
+        updatedAt: l.updated_at,
+      })),
+    );
+    expect(answer.body.data.stockLevels).toHaveLength(1);
+    expect(answer.body.data.stockLevels[0].variantId).toBe(variants[0]);
+  });
+
   it('answers a missing or unknown key with 401 and the REST code', async () => {
     const none = await gql(undefined, '{ products { nodes { id } } }');
     expect(none.status).toBe(401);

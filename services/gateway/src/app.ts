@@ -13,8 +13,6 @@ import {
   type Logger,
   type RequestTrace,
 } from '@bazaar/kit';
-import { Ajv, type Options as AjvOptions } from 'ajv';
-import addFormatsModule from 'ajv-formats';
 import Fastify, {
   LogController,
   type FastifyBaseLogger,
@@ -22,6 +20,7 @@ import Fastify, {
   type FastifyInstance,
   type FastifyReply,
 } from 'fastify';
+import { createAjv } from './ajv.ts';
 import { validationError, toProblem } from './problems.ts';
 import { ApiKey, Tenant } from './schemas/accounts.ts';
 import { Cart } from './schemas/carts.ts';
@@ -30,25 +29,10 @@ import { Category } from './schemas/categories.ts';
 import { ProblemSchema } from './schemas/common.ts';
 import { Product } from './schemas/products.ts';
 
-// ajv-formats is CommonJS; under ESM its default export is the module object.
-const addFormats = addFormatsModule as unknown as (ajv: Ajv) => Ajv;
-
 export type App = ReturnType<typeof typed>;
 const typed = (app: FastifyInstance) => app.withTypeProvider<TypeBoxTypeProvider>();
 
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
-
-const ajv = (options: AjvOptions) => {
-  const instance = new Ajv({
-    allErrors: true,
-    removeAdditional: false,
-    useDefaults: true,
-    strict: false,
-    ...options,
-  });
-  addFormats(instance);
-  return instance;
-};
 
 /** Maps anything thrown while serving a request to the AppError the caller sees. */
 const asAppError = (
@@ -113,8 +97,8 @@ export const createApp = async ({ log, version, readiness }: AppOptions): Promis
     routerOptions: { ignoreTrailingSlash: true },
   });
 
-  const bodies = ajv({ coerceTypes: false });
-  const queries = ajv({ coerceTypes: 'array' });
+  const bodies = createAjv({ coerceTypes: false });
+  const queries = createAjv({ coerceTypes: 'array' });
   app.setValidatorCompiler(({ schema, httpPart }) =>
     (httpPart === 'body' ? bodies : queries).compile(schema as object),
   );

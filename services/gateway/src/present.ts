@@ -1,6 +1,7 @@
 import type { ApiKey as ApiKeyMessage, Tenant as TenantMessage } from '@bazaar/contracts/accounts';
 import type { Cart as CartMessage } from '@bazaar/contracts/cart';
 import type { Category as CategoryMessage, Product as ProductMessage } from '@bazaar/contracts/catalog';
+import type { StockLevel as StockLevelMessage } from '@bazaar/contracts/inventory';
 import type { Order as OrderMessage } from '@bazaar/contracts/orders';
 
 /** Private API messages → the public JSON documents. */
@@ -22,6 +23,16 @@ export const presentProduct = (p: ProductMessage) => ({
   })),
   created_at: p.createdAt,
   updated_at: p.updatedAt,
+});
+
+export const presentLevel = (l: StockLevelMessage | undefined) => ({
+  object: 'stock_level' as const,
+  variant_id: l?.variantId ?? '',
+  location_id: l?.locationId ?? '',
+  on_hand: Number(l?.onHand ?? 0n),
+  reserved: Number(l?.reserved ?? 0n),
+  available: Number(l?.available ?? 0n),
+  updated_at: l?.updatedAt ?? '',
 });
 
 export const presentCategory = (c: CategoryMessage) => ({

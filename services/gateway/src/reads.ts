@@ -27,6 +27,21 @@ export const cachedRead = async (
   return reply.type(JSON_TYPE).send(body);
 };
 
+/** Units available now by variant, or undefined when inventory cannot answer (it is down or slow). */
+export const availabilityOf = async (
+  inventory: Clients['inventory'],
+  tenantId: string,
+  variantIds: readonly string[],
+): Promise<Map<string, number> | undefined> => {
+  if (variantIds.length === 0) return new Map();
+  try {
+    const { availability } = await inventory.getAvailability({ tenantId, variantIds: [...variantIds] });
+    return new Map(availability.map((a) => [a.variantId, Number(a.available)]));
+  } catch {
+    return undefined;
+  }
+};
+
 interface WithVariants {
   variants: { id: string }[];
 }
@@ -44,17 +59,7 @@ export const withAvailability = async <P extends WithVariants>(
   complete: boolean;
 }> => {
   const ids = products.flatMap((p) => p.variants.map((v) => v.id));
-  let available: Map<string, number> | undefined;
-  if (ids.length > 0) {
-    try {
-      const { availability } = await inventory.getAvailability({ tenantId, variantIds: ids });
-      available = new Map(availability.map((a) => [a.variantId, Number(a.available)]));
-    } catch {
-      available = undefined;
-    }
-  } else {
-    available = new Map();
-  }
+  const available = await availabilityOf(inventory, tenantId, ids);
   return {
     products: products.map((p) => ({
       ...p,

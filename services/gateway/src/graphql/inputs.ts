@@ -1,13 +1,8 @@
 import type { TSchema } from 'typebox';
-import { Ajv } from 'ajv';
-import addFormatsModule from 'ajv-formats';
+import { createAjv } from '../ajv.ts';
 import { validationError } from '../problems.ts';
 
-// ajv-formats is CommonJS; under ESM its default export is the module object.
-const addFormats = addFormatsModule as unknown as (ajv: Ajv) => Ajv;
-
-const ajv = new Ajv({ allErrors: true, removeAdditional: false, useDefaults: true, strict: false });
-addFormats(ajv);
+const ajv = createAjv();
 
 /**
  * Checks a mutation's input against the REST route's body schema, so GraphQL refuses what REST refuses,

@@ -1,10 +1,9 @@
 import type { Clients } from '@bazaar/contracts/clients';
 import type { Category as CategoryMessage, Product as ProductMessage } from '@bazaar/contracts/catalog';
-import type { StockLevel as StockLevelMessage } from '@bazaar/contracts/inventory';
 import { AppError, decodeCursor, encodeCursor, notFound } from '@bazaar/kit';
 import type { FastifyRequest } from 'fastify';
 import { isStorefront } from '../auth.ts';
-import { presentCart, presentCategory, presentOrder, presentProduct } from '../present.ts';
+import { presentCart, presentCategory, presentLevel, presentOrder, presentProduct } from '../present.ts';
 import type { ReadCache } from '../read-cache.ts';
 import { CartCreate, Checkout, LineCreate, LineUpdate } from '../schemas/carts.ts';
 import { CancelBody } from '../schemas/orders.ts';
@@ -62,15 +61,6 @@ const secretOnly = (request: FastifyRequest, what: string): void => {
     );
   }
 };
-
-const presentLevel = (l: StockLevelMessage) => ({
-  variant_id: l.variantId,
-  location_id: l.locationId,
-  on_hand: Number(l.onHand),
-  reserved: Number(l.reserved),
-  available: Number(l.available),
-  updated_at: l.updatedAt,
-});
 
 type Product = ReturnType<typeof presentProduct>;
 type Variant = Product['variants'][number];

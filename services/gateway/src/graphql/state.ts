@@ -3,6 +3,7 @@ import type { Category as CategoryMessage } from '@bazaar/contracts/catalog';
 import DataLoader from 'dataloader';
 import type { FastifyRequest } from 'fastify';
 import { tenantOf } from '../auth.ts';
+import { availabilityOf } from '../reads.ts';
 import { requireScope } from '../scopes.ts';
 
 /**
@@ -38,18 +39,10 @@ export const createRequestState = (request: FastifyRequest, clients: Clients): R
       state.scopes.add(scope);
     },
     availability: new DataLoader(async (ids) => {
-      try {
-        const { availability } = await clients.inventory.getAvailability({
-          tenantId: tenantId(),
-          variantIds: [...ids],
-        });
-        const byId = new Map(availability.map((a) => [a.variantId, Number(a.available)]));
-        return ids.map((id) => byId.get(id) ?? 0);
-      } catch {
-        // As REST: the products are still served, availability unknown.
-        state.incomplete = true;
-        return ids.map(() => null);
-      }
+      const available = await availabilityOf(clients.inventory, tenantId(), ids);
+      // As REST: the products are still served, availability unknown.
+      if (!available) state.incomplete = true;
+      return ids.map((id) => (available ? (available.get(id) ?? 0) : null));
     }),
     categories: new DataLoader(async (ids) => {
       const byId = new Map<string, CategoryMessage>();

@@ -2,13 +2,12 @@ import type { Clients } from '@bazaar/contracts/clients';
 import type {
   Adjustment as AdjustmentMessage,
   Location as LocationMessage,
-  StockLevel as StockLevelMessage,
 } from '@bazaar/contracts/inventory';
 import type { FastifyRequest } from 'fastify';
 import { Type } from 'typebox';
 import type { App } from '../app.ts';
 import { tenantOf } from '../auth.ts';
-import { list } from '../present.ts';
+import { list, presentLevel } from '../present.ts';
 import { errorResponses, PageQuery } from '../schemas/common.ts';
 import {
   Location,
@@ -32,16 +31,6 @@ const presentLocation = (l: LocationMessage | undefined) => ({
   name: l?.name ?? '',
   code: l?.code ?? '',
   created_at: l?.createdAt ?? '',
-});
-
-const presentLevel = (l: StockLevelMessage | undefined) => ({
-  object: 'stock_level' as const,
-  variant_id: l?.variantId ?? '',
-  location_id: l?.locationId ?? '',
-  on_hand: Number(l?.onHand ?? 0n),
-  reserved: Number(l?.reserved ?? 0n),
-  available: Number(l?.available ?? 0n),
-  updated_at: l?.updatedAt ?? '',
 });
 
 const presentAdjustment = (a: AdjustmentMessage | undefined) => ({

@@ -29,12 +29,6 @@ export const unknownVersion = (name: string, field = 'Bazaar-Version') => {
   return new AppError('unknown_api_version', 400, message, [{ field, code: 'unknown_api_version', message }]);
 };
 
-/**
- * `Bazaar-Version`: the version a request is served in is the header's, else the account's pinned
- * one, else the latest. Requests are rewritten from that version's shape into the current one before
- * validation; answers are rewritten back after serialization; every answer says which version it is in.
- * Must be registered after authentication, which finds the pinned version.
- */
 /** The version to serve: the header's, else the account's pin, else the latest. Undefined outside /v1. */
 const versionOf = (request: FastifyRequest): string | undefined => {
   if (!versioned(request)) return undefined;
@@ -61,6 +55,12 @@ const upgradeRequest = (request: FastifyRequest): void => {
   request.query = shaped.query;
 };
 
+/**
+ * `Bazaar-Version`: the version a request is served in is the header's, else the account's pinned
+ * one, else the latest. Requests are rewritten from that version's shape into the current one before
+ * validation; answers are rewritten back after serialization; every answer says which version it is in.
+ * Must be registered after authentication, which finds the pinned version.
+ */
 export const registerVersioning = (app: App): void => {
   app.addHook('onRequest', (request, _reply, done) => {
     try {
