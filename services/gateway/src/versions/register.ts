@@ -86,10 +86,8 @@ export const registerVersioning = (app: App): void => {
     const name = request.bazaarVersion === undefined ? asked(request) : undefined;
     const version = request.bazaarVersion ?? (name && isKnownVersion(name) ? name : LATEST_VERSION);
     void reply.header(HEADER, version);
-    // Most answers are in the current version: nothing more to do for them. Cached reads are bytes.
-    const text =
-      typeof payload === 'string' ? payload : Buffer.isBuffer(payload) ? payload.toString() : undefined;
-    if (version === LATEST_VERSION || text === undefined) {
+    // Most answers are in the current version: nothing more to do for them.
+    if (version === LATEST_VERSION || (typeof payload !== 'string' && !Buffer.isBuffer(payload))) {
       done(null, payload);
       return;
     }
@@ -106,7 +104,8 @@ export const registerVersioning = (app: App): void => {
       return;
     }
     try {
-      let body: unknown = JSON.parse(text);
+      // Cached reads are bytes.
+      let body: unknown = JSON.parse(typeof payload === 'string' ? payload : payload.toString());
       for (const transform of transforms) body = transform(body, reply.statusCode);
       done(null, JSON.stringify(body));
     } catch (error) {
