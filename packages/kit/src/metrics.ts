@@ -75,27 +75,43 @@ export const observedGauge = (name: string, help: string, read: () => Promise<nu
   });
 };
 
-const lagReaders = new Map<string, () => Promise<number>>();
-new client.Gauge({
-  name: 'bazaar_consumer_pending_events',
-  help: 'Events on the bus that a consumer has not yet handled.',
-  labelNames: ['consumer'] as const,
-  registers: [metrics],
-  async collect() {
-    this.reset();
-    for (const [consumer, read] of lagReaders) {
-      this.set({ consumer }, await read().catch(() => Number.NaN));
-    }
-  },
-});
+/**
+ * A gauge with one label whose values are read when scraped, each with the reader registered for it;
+ * registering answers the function that takes the reader away again.
+ */
+const readAtScrape = (name: string, help: string, label: string) => {
+  const readers = new Map<string, () => Promise<number>>();
+  new client.Gauge({
+    name,
+    help,
+    labelNames: [label],
+    registers: [metrics],
+    async collect() {
+      this.reset();
+      for (const [value, read] of readers) this.set({ [label]: value }, await read().catch(() => Number.NaN));
+    },
+  });
+  return (value: string, read: () => Promise<number>): (() => void) => {
+    readers.set(value, read);
+    return () => {
+      if (readers.get(value) === read) readers.delete(value);
+    };
+  };
+};
 
 /**
  * Reports a consumer's backlog at every scrape, read with `read` (from the broker), until the returned
  * function is called (when its subscription stops).
  */
-export const consumerLag = (consumer: string, read: () => Promise<number>): (() => void) => {
-  lagReaders.set(consumer, read);
-  return () => {
-    if (lagReaders.get(consumer) === read) lagReaders.delete(consumer);
-  };
-};
+export const consumerLag = readAtScrape(
+  'bazaar_consumer_pending_events',
+  'Events on the bus that a consumer has not yet handled.',
+  'consumer',
+);
+
+/** Reports the events a service's relay parked because a consumer kept failing on them (all-in-one). */
+export const parkedEvents = readAtScrape(
+  'bazaar_parked_events',
+  'Events parked in a service’s dead_letters table because a consumer kept failing on them.',
+  'service',
+);

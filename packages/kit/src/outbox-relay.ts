@@ -3,6 +3,7 @@ import type { EventBus } from './bus.ts';
 import type { Database } from './db.ts';
 import type { EventTrace } from './events.ts';
 import type { Logger } from './log.ts';
+import { parkedEvents } from './metrics.ts';
 import { createWaker } from './waker.ts';
 
 export interface OutboxRelay {
@@ -117,6 +118,11 @@ export const createOutboxRelay = <DB>(
     }
   };
 
+  const stopReporting = parkedEvents(source, async () => {
+    const { rows } = await pool.query<{ n: number }>('select count(*)::int as n from dead_letters');
+    return rows[0]?.n ?? 0;
+  });
+
   return {
     start: () => {
       running = true;
@@ -125,6 +131,7 @@ export const createOutboxRelay = <DB>(
     },
     stop: async () => {
       running = false;
+      stopReporting();
       waker.wake();
       await loop;
       await flush().catch((error: unknown) =>

@@ -5,6 +5,7 @@ import {
   createMemoryBus,
   createOutboxRelay,
   handleOnce,
+  metrics,
   migrate,
   newId,
   recordEvent,
@@ -161,6 +162,7 @@ describe('outbox and relay', () => {
     const pending = await sql<{ n: number }>`
       select count(*)::int as n from outbox where published_at is null`.execute(db.kysely);
     expect(pending.rows[0]!.n).toBe(0);
+    expect(await metrics.metrics()).toContain('bazaar_parked_events{service="shop"} 1');
     // The consumer that never failed got the batch at each attempt, all of it every time.
     expect(others).toEqual([1, 2, 3, 1, 2, 3, 1, 2, 3].map((n) => ({ n })));
   });
