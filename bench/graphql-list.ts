@@ -101,6 +101,12 @@ export const graphqlList: Scenario = {
         body: first,
       },
       summary: `${bodies.length} pages of ${listed} categories`,
+      distinct: bodies.map((body) => ({
+        method: 'POST',
+        path: '/graphql',
+        headers: { authorization: `Bearer ${publishableKey}`, ...JSON_HEADERS },
+        body,
+      })),
     };
   },
 };

@@ -1,4 +1,5 @@
 import autocannon, { type Options, type Result } from 'autocannon';
+import { send, type RequestSpec } from './api.ts';
 import { sampleRss } from './memory.ts';
 import type { Load } from './scenarios.ts';
 
@@ -82,7 +83,31 @@ export const outcomes = (result: Result) => ({
   requests: result.requests.total,
 });
 
-/** Warms up, then measures; `pids` are the server processes whose memory is sampled. */
+/** Sends each of `requests` once, `connections` at a time. */
+const prime = async (
+  name: string,
+  url: string,
+  requests: RequestSpec[],
+  connections: number,
+  signal: AbortSignal,
+  status: (text: string) => void,
+) => {
+  let next = 0;
+  let sent = 0;
+  const worker = async () => {
+    while (next < requests.length) {
+      await send(url, requests[next++]!, signal);
+      if (++sent % 100 === 0) status(`${name}: priming, ${sent}/${requests.length} distinct requests`);
+    }
+  };
+  status(`${name}: priming, each of ${requests.length} distinct requests once…`);
+  await Promise.all(Array.from({ length: Math.min(connections, requests.length) }, worker));
+};
+
+/**
+ * Primes (each distinct request once, when the load has a fixed set), warms up, then measures; `pids`
+ * are the server processes whose memory is sampled.
+ */
 export const measure = async (
   name: string,
   url: string,
@@ -108,6 +133,7 @@ export const measure = async (
     };
   };
 
+  if (load.distinct) await prime(name, url, load.distinct, settings.connections, signal, status);
   if (settings.warmup > 0)
     await fire(options(settings.warmup), signal, progress('warming up', settings.warmup));
   signal.throwIfAborted();

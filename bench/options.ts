@@ -15,7 +15,8 @@ autocannon and measures it, and after each one a bare Fastify server (the ceilin
                      scenarios: ${SCENARIOS.map((s) => s.name).join(', ')}, and
                      ${SPLIT_VS_ALL_IN_ONE} (catalog-list and checkout in both topologies, compared)
   --duration S       seconds measured per scenario (default 10)
-  --warmup S         seconds of load before each measurement (default: a fifth of --duration, 1 to 5)
+  --warmup S         seconds of load before each measurement (default: a fifth of --duration, 1 to 5),
+                     after a scenario that cycles through a set of requests has sent each one once
   --connections N    concurrent connections (default 50)
   --products N       demo products to seed (default 10000)
   --events N         events webhook-fanout publishes, as fast as the API takes them (default 10000)

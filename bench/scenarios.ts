@@ -31,6 +31,11 @@ export interface Load {
   sample: RequestSpec;
   /** What the requests go through, e.g. "1,000 slugs". */
   summary: string;
+  /**
+   * Every distinct request of a load that cycles through a fixed set, each sent once before the
+   * warm-up: what steady load keeps in the platform's caches is then there, however many there are.
+   */
+  distinct?: RequestSpec[];
   /** When one request is several calls: counts and times them as one (see sequence.ts). */
   sequence?: Sequence;
   /** Checks what the load left behind, once it ran (warm-up included). */
@@ -102,6 +107,7 @@ const load = (key: string, paths: string[], what: string, summary: string): Load
     requests: [rotating(paths)],
     sample: { method: 'GET', path: first, headers: bearer(key) },
     summary,
+    distinct: paths.map((path) => ({ method: 'GET', path, headers: bearer(key) })),
   };
 };
 
