@@ -11,7 +11,7 @@ import type { Check } from './scenarios.ts';
 export interface ScenarioResult extends Measurement {
   scenario: string;
   rotates_through: string;
-  /** The ceiling's requests/s, measured right after this scenario (none after webhook-fanout). */
+  /** The mean requests/s of the ceilings measured just before and just after this scenario. */
   ceiling_requests_per_s?: number;
   /** Requests/s as a fraction of that ceiling's. */
   of_ceiling?: number;
@@ -30,7 +30,7 @@ export interface Results {
     start_ms: number;
     rss_end_bytes: { node: number; postgres: number; total: number; total_pss: number };
   };
-  /** The ceiling measurement with the median requests/s of those taken after each scenario. */
+  /** The ceiling measurement with the median requests/s of those taken around the scenarios. */
   ceiling: Measurement & { serves: string; runs_requests_per_s: number[] };
   scenarios: ScenarioResult[];
 }
@@ -95,8 +95,8 @@ export const table = (results: Results): string => {
   const rss = results.platform.rss_end_bytes;
   return [
     ...rows.map(line),
-    '(latencies are whole milliseconds, as autocannon records them; each scenario is followed by the ' +
-      'ceiling, and its ratio is to that run)',
+    '(latencies are whole milliseconds, as autocannon records them; a scenario’s ratio is to the mean ' +
+      'of the ceilings measured just before and just after it)',
     ...results.scenarios.flatMap(({ scenario, sequence }) =>
       sequence
         ? [

@@ -158,13 +158,26 @@ const bench = async (
   const answered = await send(ceiling.url, ceilingLoad.sample, signal);
   if (!answered.body.equals(sample.body))
     throw new Error('The ceiling server answered other bytes than it was given.');
-  const measureCeiling = (after: string) =>
-    measure(`ceiling (after ${after})`, ceiling.url, ceilingLoad, settings, [ceiling.pid], signal, status);
-
-  // 5. The scenarios, against the platform, each followed by the ceiling: this machine's speed drifts
-  // by minutes, so a ratio compares two loads run one after the other.
-  const scenarios: ScenarioResult[] = [];
   const ceilings: Measurement[] = [];
+  const measureCeiling = async (when: string) => {
+    const measured = await measure(
+      `ceiling (${when})`,
+      ceiling.url,
+      ceilingLoad,
+      settings,
+      [ceiling.pid],
+      signal,
+      status,
+    );
+    ceilings.push(measured);
+    return measured;
+  };
+
+  // 5. The scenarios, against the platform, with the ceiling measured before the first and after
+  // each: this machine's speed drifts by the minute, so a scenario is compared with the mean of the
+  // ceilings run just before and just after it.
+  const scenarios: ScenarioResult[] = [];
+  let before = await measureCeiling('before the scenarios');
   for (const scenario of options.scenarios) {
     const { load } = loads.get(scenario.name)!;
     const nodePids = processTree(ready.pid).node;
@@ -178,23 +191,24 @@ const bench = async (
       m.errors += check.problems;
     }
     // Deliveries to receivers are not the ceiling's kind of request.
-    const top = m.fanout ? undefined : await measureCeiling(scenario.name);
-    if (top) ceilings.push(top);
+    const after = m.fanout ? undefined : await measureCeiling(`after ${scenario.name}`);
+    const around = after && (before.requests_per_s + after.requests_per_s) / 2;
+    if (after) before = after;
     say(
       `${scenario.name}: ${Math.round(m.requests_per_s)} ${m.sequence?.unit ?? m.fanout?.unit ?? 'req'}/s, ` +
         `p99 ${m.p99_ms} ms, ${m.errors} errors` +
-        (top ? `; the ceiling right after it: ${Math.round(top.requests_per_s)} req/s` : ''),
+        (around ? `; the ceiling around it: ${Math.round(around)} req/s` : ''),
     );
     scenarios.push({
       scenario: scenario.name,
       rotates_through: load.summary,
       ...m,
-      ceiling_requests_per_s: top?.requests_per_s,
-      of_ceiling: top?.requests_per_s ? m.requests_per_s / top.requests_per_s : undefined,
+      ceiling_requests_per_s: around,
+      of_ceiling: around ? m.requests_per_s / around : undefined,
       check,
     });
   }
-  const top = ceilings.length ? median(ceilings) : await measureCeiling('the scenarios');
+  const top = median(ceilings);
   await ceilingServer.stop();
   const tree = processTree(ready.pid);
   const node = rss(tree.node);
