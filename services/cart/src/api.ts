@@ -50,7 +50,8 @@ export const cartRoutes = (carts: Carts) => (router: ConnectRouter) =>
       const { view, changed, unavailable } = await carts.revalidate(tenantId, cartId);
       return { cart: cartMessage(view), changedLineIds: changed, unavailableLineIds: unavailable };
     },
-    markCheckedOut: async ({ tenantId, cartId, orderId }) => ({
-      cart: cartMessage(await carts.markCheckedOut(tenantId, cartId, orderId)),
-    }),
+    markCheckedOut: async ({ tenantId, cartId, orderId }) => {
+      await carts.markCheckedOut(tenantId, cartId, orderId);
+      return {};
+    },
   });

@@ -294,21 +294,21 @@ export const createCarts = (db: Db, clients: Pick<Clients, 'catalog' | 'inventor
       return { view: after, changed, unavailable };
     },
 
-    markCheckedOut: (tenantId: string, cartId: string, orderId: string): Promise<CartView> =>
+    /** Closes the cart for `orderId`; again for the same order, changes nothing. */
+    markCheckedOut: (tenantId: string, cartId: string, orderId: string): Promise<void> =>
       db.tenant(tenantId, async (trx) => {
         const now = new Date();
-        let cart = await store.updateActiveCart(trx, tenantId, cartId, now, {
+        const cart = await store.updateActiveCart(trx, tenantId, cartId, now, {
           status: 'checked_out',
           order_id: orderId,
         });
         if (!cart) {
           const found = await load(trx, tenantId, cartId, true);
-          if (found.status === 'checked_out' && found.order_id === orderId) return view(trx, tenantId, found);
+          if (found.status === 'checked_out' && found.order_id === orderId) return;
           requireActive(found);
-          cart = await store.updateCart(trx, tenantId, cartId, { status: 'checked_out', order_id: orderId });
+          await store.updateCart(trx, tenantId, cartId, { status: 'checked_out', order_id: orderId });
         }
         await recordEvents(trx, [cartEvent('cart.checked_out', tenantId, { id: cartId, order_id: orderId })]);
-        return view(trx, tenantId, cart);
       }),
   };
 };
