@@ -91,20 +91,21 @@ export const graphqlList: Scenario = {
       setupRequest: (r) => ({ ...r, body: bodies[next++ % bodies.length] }),
     };
     const listed = pagesByCategory.filter((pages) => pages.length > 0).length;
+    const keyed = { authorization: `Bearer ${publishableKey}`, ...JSON_HEADERS };
     return {
-      headers: { authorization: `Bearer ${publishableKey}`, ...JSON_HEADERS },
+      headers: keyed,
       requests: [request],
       sample: {
         method: 'POST',
         path: '/graphql',
-        headers: { authorization: `Bearer ${publishableKey}`, ...JSON_HEADERS },
+        headers: keyed,
         body: first,
       },
       summary: `${bodies.length} pages of ${listed} categories`,
       distinct: bodies.map((body) => ({
         method: 'POST',
         path: '/graphql',
-        headers: { authorization: `Bearer ${publishableKey}`, ...JSON_HEADERS },
+        headers: keyed,
         body,
       })),
     };

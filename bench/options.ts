@@ -9,7 +9,8 @@ export const USAGE = `Usage: npm run bench -- [--scenario NAME] [--duration S] [
                         [--warmup S] [--events N] [--topology NAME] [--json FILE]
 
 Starts the platform on a fresh data directory, seeds its demo catalog, then loads each scenario with
-autocannon and measures it, and after each one a bare Fastify server (the ceiling) the same way.
+autocannon and measures it, and a bare Fastify server (the ceiling) the same way before the first
+scenario and after each one: a scenario's ratio is to the mean of the ceilings around it.
 
   --scenario NAME    only this scenario; repeat it or use commas for several (default: all)
                      scenarios: ${SCENARIOS.map((s) => s.name).join(', ')}, and

@@ -91,9 +91,10 @@ export const createMemoryBus = (
 
   return {
     publish: async (events, options) => {
-      // Forgotten once the whole batch is taken: if another consumer fails it, the publisher's
-      // transaction (and the parking in it) rolls back, and these are parked again next time.
-      const parked: string[] = [];
+      // Forgotten, and logged, once the whole batch is taken: if another consumer fails it, the
+      // publisher's transaction (and the parking in it) rolls back, and these are parked again next
+      // time. (Should the publisher's commit itself fail, they are counted afresh: later, not lost.)
+      const parked: (ParkedEvent & { key: string })[] = [];
       const deliver = async (s: Subscription) => {
         const wanted = events.filter((event) => wants(s, event.type));
         const span = (event: EventEnvelope, work: () => Promise<void>) =>
@@ -110,19 +111,14 @@ export const createMemoryBus = (
             failures.set(key, failed);
             if (!options?.park || failed.deliveries < maxDeliver || now - failed.since < parkAfterMs)
               throw error;
-            const reason = failureReason(error);
-            await options.park({ consumer: s.consumer, event, deliveries: failed.deliveries, reason });
-            parked.push(key);
-            log.warn(
-              {
-                consumer: s.consumer,
-                event_id: event.id,
-                type: event.type,
-                deliveries: failed.deliveries,
-                reason,
-              },
-              'event dead-lettered',
-            );
+            const parking = {
+              consumer: s.consumer,
+              event,
+              deliveries: failed.deliveries,
+              reason: failureReason(error),
+            };
+            await options.park(parking);
+            parked.push({ ...parking, key });
           }
         };
         if (s.handleBatch && wanted.length > 1 && !wanted.some((e) => failures.has(failureKey(s, e)))) {
@@ -145,7 +141,13 @@ export const createMemoryBus = (
           cause: failed[0]?.reason,
         });
       }
-      for (const key of parked) failures.delete(key);
+      for (const { key, consumer, event, deliveries, reason } of parked) {
+        failures.delete(key);
+        log.warn(
+          { consumer, event_id: event.id, type: event.type, deliveries, reason },
+          'event dead-lettered',
+        );
+      }
     },
     subscribe: (subscription) => {
       subscriptions.push(subscription);

@@ -77,7 +77,10 @@ export const createOutboxRelay = <DB>(
           park: async ({ consumer, event, deliveries, reason }) => {
             await sql`insert into dead_letters (consumer, event_id, event, deliveries, reason)
               values (${consumer}, ${event.id}, ${JSON.stringify(event)}::jsonb, ${deliveries}, ${reason})
-              on conflict do nothing`.execute(trx);
+              on conflict (consumer, event_id) do update
+                set deliveries = excluded.deliveries, reason = excluded.reason, parked_at = now()`.execute(
+              trx,
+            );
           },
         },
       );
@@ -118,11 +121,6 @@ export const createOutboxRelay = <DB>(
     }
   };
 
-  const stopReporting = parkedEvents(source, async () => {
-    const { rows } = await pool.query<{ n: number }>('select count(*)::int as n from dead_letters');
-    return rows[0]?.n ?? 0;
-  });
-
   return {
     start: () => {
       running = true;
@@ -131,7 +129,6 @@ export const createOutboxRelay = <DB>(
     },
     stop: async () => {
       running = false;
-      stopReporting();
       waker.wake();
       await loop;
       await flush().catch((error: unknown) =>
@@ -141,3 +138,13 @@ export const createOutboxRelay = <DB>(
     flush,
   };
 };
+
+/**
+ * Counts, at every scrape, the events `source`'s relay parked in its `dead_letters` (where the memory
+ * bus parks; NATS keeps its own dead-letter stream). Answers the function that stops counting.
+ */
+export const reportParkedEvents = <DB>(db: Database<DB>, source: string): (() => void) =>
+  parkedEvents(source, async () => {
+    const { rows } = await db.pool.query<{ n: number }>('select count(*)::int as n from dead_letters');
+    return rows[0]?.n ?? 0;
+  });

@@ -6,6 +6,7 @@ import {
   createOutboxRelay,
   handleOnce,
   metrics,
+  reportParkedEvents,
   migrate,
   newId,
   recordEvent,
@@ -121,6 +122,7 @@ describe('outbox and relay', () => {
     await relay.stop();
     bus = createMemoryBus(log, { maxDeliver: 3, parkAfterMs: 0 });
     relay = createOutboxRelay(db, bus, 'shop', log);
+    const stopReport = reportParkedEvents(db, 'shop');
     const handled: unknown[] = [];
     const others: unknown[] = [];
     bus.subscribe({
@@ -163,8 +165,39 @@ describe('outbox and relay', () => {
       select count(*)::int as n from outbox where published_at is null`.execute(db.kysely);
     expect(pending.rows[0]!.n).toBe(0);
     expect(await metrics.metrics()).toContain('bazaar_parked_events{service="shop"} 1');
+    stopReport();
+    expect(await metrics.metrics()).not.toContain('bazaar_parked_events{service="shop"}');
     // The consumer that never failed got the batch at each attempt, all of it every time.
     expect(others).toEqual([1, 2, 3, 1, 2, 3, 1, 2, 3].map((n) => ({ n })));
+  });
+
+  it('parks nothing when another consumer fails the batch: parked and published, or neither', async () => {
+    await relay.stop();
+    bus = createMemoryBus(log, { maxDeliver: 2, parkAfterMs: 0 });
+    relay = createOutboxRelay(db, bus, 'shop', log);
+    bus.subscribe({ consumer: 'doomed', types: '*', handle: () => Promise.reject(new Error('never')) });
+    let attempt = 0;
+    bus.subscribe({
+      consumer: 'hiccup',
+      types: '*',
+      handle: () => (++attempt === 2 ? Promise.reject(new Error('once')) : Promise.resolve()),
+    });
+    await db.tenant(tenant, (trx) =>
+      recordEvent(trx, { type: 'widget.created', tenantId: tenant, data: {} }),
+    );
+    const parked = async () =>
+      (
+        await sql<{
+          deliveries: number;
+        }>`select deliveries from dead_letters where consumer = 'doomed'`.execute(db.kysely)
+      ).rows.map((r) => r.deliveries);
+
+    await expect(relay.flush()).rejects.toThrow(/consumer\(s\) failed/);
+    // 'doomed' was parked on its second delivery, but 'hiccup' failed the batch: both rolled back.
+    await expect(relay.flush()).rejects.toThrow(/consumer\(s\) failed/);
+    expect(await parked()).toEqual([]);
+    expect(await relay.flush()).toBe(1);
+    expect(await parked()).toEqual([3]);
   });
 
   it('flushes what is left when it stops', async () => {

@@ -6,6 +6,7 @@ import {
   createOutboxRelay,
   deferredTransport,
   inMemoryTransport,
+  reportParkedEvents,
   type Database,
   type Logger,
   type OutboxRelay,
@@ -55,6 +56,7 @@ export const startAllInOne = async (
   const databases: Database<unknown>[] = [];
   const relays: OutboxRelay[] = [];
   const running: RunningService[] = [];
+  const stopReports: (() => void)[] = [];
   const names: Record<string, string> = {};
   let gateway: App | undefined;
 
@@ -68,6 +70,7 @@ export const startAllInOne = async (
     }
     for (const service of [...running].reverse()) await service.stop?.();
     for (const relay of relays) await relay.stop();
+    for (const stopReport of stopReports) stopReport();
     for (const db of databases) await db.close();
     await postgres.stop();
   };
@@ -82,7 +85,10 @@ export const startAllInOne = async (
       databases.push(db);
       names[module.name] = db.name;
       running.push(module.create({ db, bus, log: serviceLog, clients }));
-      if (relayEvents) relays.push(createOutboxRelay(db, bus, module.name, serviceLog));
+      if (relayEvents) {
+        relays.push(createOutboxRelay(db, bus, module.name, serviceLog));
+        stopReports.push(reportParkedEvents(db, module.name));
+      }
     }
     rpc.connect(
       inMemoryTransport((router) => {

@@ -17,6 +17,16 @@ export interface CachedAnswer {
   scopes?: readonly string[];
 }
 
+/**
+ * An answer to keep: its bytes in a buffer of their own (`Buffer.from` would slice a shared 8 KB pool
+ * block for a small answer, and the cache would keep the whole block alive).
+ */
+export const cachedAnswer = (text: string, scopes?: readonly string[]): CachedAnswer => {
+  const body = Buffer.allocUnsafeSlow(Buffer.byteLength(text));
+  body.write(text);
+  return scopes ? { body, scopes } : { body };
+};
+
 interface TenantEntries {
   generation: number;
   entries: Map<string, { answer: CachedAnswer; expires: number }>;

@@ -1,9 +1,13 @@
 import type { Clients } from '@bazaar/contracts/clients';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { isStorefront, tenantOf } from './auth.ts';
-import type { ReadCache } from './read-cache.ts';
+import { cachedAnswer, type CachedAnswer, type ReadCache } from './read-cache.ts';
 
 const JSON_TYPE = 'application/json; charset=utf-8';
+
+/** Answers a kept answer, as it was first sent. */
+export const sendCached = (reply: FastifyReply, answer: CachedAnswer): FastifyReply =>
+  reply.type(JSON_TYPE).send(answer.body);
 
 /**
  * Answers a read from the cache, or computes it, serializes it with the route's schema, keeps it (if
@@ -18,13 +22,13 @@ export const cachedRead = async (
   const tenantId = tenantOf(request);
   const key = `${isStorefront(request) ? 'storefront' : 'secret'} ${request.url}`;
   const hit = cache.get(tenantId, key);
-  if (hit !== undefined) return reply.type(JSON_TYPE).send(hit.body);
+  if (hit !== undefined) return sendCached(reply, hit);
   const generation = cache.generation(tenantId);
   const { payload, complete } = await compute();
   // The route's response schema serializes it, as it would any answer.
-  const body = Buffer.from(reply.serialize(payload) as string);
-  if (complete) cache.set(tenantId, key, { body }, generation);
-  return reply.type(JSON_TYPE).send(body);
+  const answer = cachedAnswer(reply.serialize(payload) as string);
+  if (complete) cache.set(tenantId, key, answer, generation);
+  return sendCached(reply, answer);
 };
 
 /** Units available now by variant, or undefined when inventory cannot answer (it is down or slow). */

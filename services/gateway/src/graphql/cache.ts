@@ -4,7 +4,8 @@ import { graphql } from './graphql-module.ts';
 
 const { getOperationAST, Kind, OperationTypeNode } = graphql;
 import { isStorefront, tenantOf } from '../auth.ts';
-import type { ReadCache } from '../read-cache.ts';
+import { cachedAnswer, type ReadCache } from '../read-cache.ts';
+import { sendCached } from '../reads.ts';
 import { requireScope } from '../scopes.ts';
 
 /**
@@ -15,7 +16,6 @@ import { requireScope } from '../scopes.ts';
 
 /** Root fields whose answers REST caches too. */
 const CACHEABLE = new Set(['products', 'product', 'categories', 'category', '__typename']);
-const JSON_TYPE = 'application/json; charset=utf-8';
 
 interface GraphqlParams {
   query?: unknown;
@@ -64,7 +64,7 @@ export const answerFromCache = (request: FastifyRequest, reply: FastifyReply, ca
     // Run the query: it answers the error in full.
     return false;
   }
-  void reply.type(JSON_TYPE).send(hit.body);
+  void sendCached(reply, hit);
   return true;
 };
 
@@ -75,4 +75,4 @@ export const keepAnswer = (
   generation: number,
   scopes: Iterable<string>,
   body: string,
-): void => cache.set(tenantId, key, { body: Buffer.from(body), scopes: [...scopes] }, generation);
+): void => cache.set(tenantId, key, cachedAnswer(body, [...scopes]), generation);
