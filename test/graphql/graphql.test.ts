@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ADDRESS, CARDS, stockedProduct } from '../support/shop.ts';
-import { startTestPlatform, type Json, type TestPlatform } from '../support/platform.ts';
+import { countCalls, startTestPlatform, type Json, type TestPlatform } from '../support/platform.ts';
 
 let t: TestPlatform;
 let shop: { id: string; secret: string; publishable: string };
@@ -38,26 +38,6 @@ const asGraphql = (p: Json) => ({
     available: v.available,
   })),
 });
-
-/** Counts the internal calls made through the platform's clients until `restore` is called. */
-const countCalls = () => {
-  const calls: string[] = [];
-  const clients = t.platform.clients as unknown as Record<
-    string,
-    Record<string, (...a: unknown[]) => unknown>
-  >;
-  const undo: (() => void)[] = [];
-  for (const [service, client] of Object.entries(clients)) {
-    for (const [method, call] of Object.entries(client)) {
-      client[method] = (...args: unknown[]) => {
-        calls.push(`${service}.${method}`);
-        return call(...args);
-      };
-      undo.push(() => (client[method] = call));
-    }
-  }
-  return { calls, restore: () => undo.forEach((u) => u()) };
-};
 
 beforeAll(async () => {
   t = await startTestPlatform();
@@ -328,7 +308,7 @@ describe('GraphQL at /graphql', () => {
         })),
       });
     }
-    const { calls, restore } = countCalls();
+    const { calls, restore } = countCalls(t);
     try {
       const query = `query($after: String) { products(first: 20, after: $after) { nodes { id categories { name }
         variants { id available prices { amount } } } } }`;
@@ -352,7 +332,7 @@ describe('GraphQL at /graphql', () => {
   it('answers the same listing from the cache, and drops it when the catalog changes', async () => {
     const query = '{ products(first: 50) { nodes { id name } } }';
     const before = await gql(shop.publishable, query);
-    const { calls, restore } = countCalls();
+    const { calls, restore } = countCalls(t);
     try {
       const again = await gql(shop.publishable, query);
       expect(again.body).toEqual(before.body);

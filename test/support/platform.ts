@@ -76,3 +76,23 @@ const startOn = async (config: PlatformConfig): Promise<TestPlatform> => {
     },
   };
 };
+
+/** Counts the internal calls made through the platform's clients until `restore` is called. */
+export const countCalls = (t: TestPlatform) => {
+  const calls: string[] = [];
+  const clients = t.platform.clients as unknown as Record<
+    string,
+    Record<string, (...a: unknown[]) => unknown>
+  >;
+  const undo: (() => void)[] = [];
+  for (const [service, client] of Object.entries(clients)) {
+    for (const [method, call] of Object.entries(client)) {
+      client[method] = (...args: unknown[]) => {
+        calls.push(`${service}.${method}`);
+        return call(...args);
+      };
+      undo.push(() => (client[method] = call));
+    }
+  }
+  return { calls, restore: () => undo.forEach((u) => u()) };
+};
