@@ -7,6 +7,7 @@ import {
   type DatabaseConnection,
   type Driver,
   type QueryResult,
+  type TransactionSettings,
 } from 'kysely';
 import { Pipeliner, prepared, type Statement } from './pg-pipeline.ts';
 
@@ -22,6 +23,11 @@ import { Pipeliner, prepared, type Statement } from './pg-pipeline.ts';
  * Errors stay exact: the first statement of a batch to fail fails the call that sent it (the server
  * skips the rest until the Sync), and a COMMIT that fails because a statement sent with it failed
  * rolls the transaction back before the connection goes back to the pool.
+ *
+ * A read-only transaction sends no BEGIN and no COMMIT at all: the statements of one batch, up to its
+ * Sync, run as one implicit transaction, so its `sendLater` statements (the tenant settings, local to
+ * a transaction) go before each of its statements instead, and a single read is one round trip. Each
+ * statement then sees its own snapshot: for reads that need no other.
  */
 
 /** Queries that may wait for the next one, by identity. */
@@ -56,6 +62,9 @@ class PipeliningConnection implements DatabaseConnection {
   /** Statements waiting to go with the next one. */
   #waiting: Statement[] = [];
   #inTransaction = false;
+  /** A read-only transaction: no BEGIN, `#before` goes with each statement. */
+  #implicit = false;
+  #before: Statement[] = [];
   /** Set when a rollback failed: the connection's state is unknown. */
   #broken: Error | undefined;
 
@@ -77,7 +86,7 @@ class PipeliningConnection implements DatabaseConnection {
   async executeQuery<R>(query: CompiledQuery): Promise<QueryResult<R>> {
     const statement = { text: query.sql, values: query.parameters };
     if (this.#inTransaction && later.has(query)) {
-      this.#waiting.push(prepared(statement));
+      (this.#implicit ? this.#before : this.#waiting).push(prepared(statement));
       return { rows: [] };
     }
     return toKysely<R>(await this.#send(statement));
@@ -88,12 +97,24 @@ class PipeliningConnection implements DatabaseConnection {
     throw new Error('streaming is not supported by this driver');
   }
 
-  begin(): void {
+  begin(implicit: boolean): void {
     this.#inTransaction = true;
-    this.#waiting = [{ text: 'begin', values: [] }];
+    this.#implicit = implicit;
+    this.#before = [];
+    this.#waiting = implicit ? [] : [{ text: 'begin', values: [] }];
+  }
+
+  /** Ends a read-only transaction: each of its batches committed at its own Sync. */
+  #endImplicit(): boolean {
+    if (!this.#implicit) return false;
+    this.#inTransaction = false;
+    this.#implicit = false;
+    this.#before = [];
+    return true;
   }
 
   async commit(): Promise<void> {
+    if (this.#endImplicit()) return;
     if (this.#nothingRan && this.#waiting.length === 1) {
       this.#inTransaction = false;
       this.#waiting = [];
@@ -115,6 +136,7 @@ class PipeliningConnection implements DatabaseConnection {
   }
 
   async rollback(): Promise<void> {
+    if (this.#endImplicit()) return;
     this.#inTransaction = false;
     const nothingRan = this.#nothingRan;
     this.#waiting = [];
@@ -126,8 +148,8 @@ class PipeliningConnection implements DatabaseConnection {
   }
 
   #send(statement: Statement): Promise<pg.QueryResult> {
-    const startsWork = !this.#inTransaction || this.#nothingRan;
-    const statements = [...this.#waiting, prepared(statement)];
+    const startsWork = !this.#inTransaction || this.#implicit || this.#nothingRan;
+    const statements = [...this.#before, ...this.#waiting, prepared(statement)];
     this.#waiting = [];
     return this.#pipeliner.run(statements, startsWork);
   }
@@ -154,8 +176,8 @@ export class PipeliningDriver implements Driver {
     return connection;
   }
 
-  beginTransaction(connection: DatabaseConnection): Promise<void> {
-    (connection as PipeliningConnection).begin();
+  beginTransaction(connection: DatabaseConnection, settings: TransactionSettings): Promise<void> {
+    (connection as PipeliningConnection).begin(settings.accessMode === 'read only');
     return Promise.resolve();
   }
 

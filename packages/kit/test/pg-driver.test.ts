@@ -183,4 +183,48 @@ describe('the database driver', () => {
       await expect(db.system((trx) => sql`selec 1`.execute(trx))).rejects.toMatchObject({ code: '42601' });
     }
   });
+
+  it('reads for a tenant in one round trip per statement, as the tenant, seeing only its rows', async () => {
+    const other = newId('ten');
+    await db.system((trx) =>
+      trx
+        .insertInto('widgets')
+        .values([widget('mine'), { ...widget('theirs'), tenant_id: other }])
+        .execute(),
+    );
+    roundTrips = 0;
+    // No filter by tenant: row-level security applies all the same.
+    const rows = await db.tenantRead(tenant, (trx) => trx.selectFrom('widgets').select('name').execute());
+    expect(rows).toEqual([{ name: 'mine' }]);
+    expect(roundTrips).toBe(1);
+
+    roundTrips = 0;
+    const seen = await db.tenantRead(tenant, async (trx) => {
+      const first = await sql<{ role: string; tenant: string; readOnly: string }>`select current_user as role,
+        current_setting('bazaar.tenant_id') as tenant, current_setting('transaction_read_only') as "readOnly"`.execute(
+        trx,
+      );
+      const second = await sql<{
+        tenant: string;
+      }>`select current_setting('bazaar.tenant_id') as tenant`.execute(trx);
+      return [...first.rows, ...second.rows];
+    });
+    expect(seen).toEqual([{ role: 'bazaar_app', tenant, readOnly: 'on' }, { tenant }]);
+    expect(roundTrips).toBe(2);
+    // The settings ended with each statement: the same (only) connection is the owner again.
+    const after = await sql<{ role: string; tenant: string | null }>`select current_user as role,
+      current_setting('bazaar.tenant_id', true) as tenant`.execute(db.kysely);
+    expect(after.rows[0]!.role).not.toBe('bazaar_app');
+    expect(after.rows[0]!.tenant ?? '').toBe('');
+  });
+
+  it('refuses a write in a tenant read, and changes nothing', async () => {
+    await expect(
+      db.tenantRead(tenant, (trx) => trx.insertInto('widgets').values(widget('sneaky')).execute()),
+    ).rejects.toMatchObject({ code: '25006' });
+    expect(await names()).toEqual([]);
+    // The connection is usable afterwards.
+    await db.tenant(tenant, (trx) => trx.insertInto('widgets').values(widget('fine')).execute());
+    expect(await names()).toEqual(['fine']);
+  });
 });

@@ -204,7 +204,7 @@ export const createProducts = (db: Db) => {
 
     /** Variants with their product's name and status, for selling them. Unknown ids are left out. */
     sellableVariants: (tenantId: string, ids: string[]) =>
-      db.tenant(tenantId, (trx) =>
+      db.tenantRead(tenantId, (trx) =>
         store.findSellableVariants(trx, tenantId, [...new Set(ids)].slice(0, 500)),
       ),
 

@@ -156,7 +156,7 @@ export const createStock = (db: Database<InventoryTables>, catalog: Clients['cat
     /** Totals over all locations, one per asked variant (zeros for a variant never stocked). */
     availability: async (tenantId: string, variantIds: string[]): Promise<AvailabilityDoc[]> => {
       const ids = [...new Set(variantIds)].slice(0, MAX_VARIANTS);
-      const rows = await db.tenant(tenantId, (trx) => store.totals(trx, tenantId, ids));
+      const rows = await db.tenantRead(tenantId, (trx) => store.totals(trx, tenantId, ids));
       const byId = new Map(rows.map((r) => [r.variant_id, r]));
       return ids.map((id) => {
         const t = byId.get(id);
