@@ -1,9 +1,9 @@
 import { chmod, mkdir, mkdtemp, rm } from 'node:fs/promises';
-import { createServer, type AddressInfo, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { send, type Response } from './api.ts';
+import { portPicker } from '../packages/platform/src/split/ports.ts';
 import { startCeiling } from './ceiling.ts';
 import { measure, type LoadSettings, type Measurement } from './load.ts';
 import { processTree, pss, rss } from './memory.ts';
@@ -16,22 +16,6 @@ import { CEILING_SCENARIO, SCENARIOS, type Check, type Load } from './scenarios.
 /** `npm run bench`: see USAGE in options.ts. */
 
 class Interrupted extends Error {}
-
-const freePorts = async (count: number): Promise<number[]> => {
-  const servers = await Promise.all(
-    Array.from(
-      { length: count },
-      () =>
-        new Promise<Server>((resolve, reject) => {
-          const server = createServer().once('error', reject);
-          server.listen(0, '127.0.0.1', () => resolve(server));
-        }),
-    ),
-  );
-  const ports = servers.map((server) => (server.address() as AddressInfo).port);
-  await Promise.all(servers.map((server) => new Promise((resolve) => server.close(resolve))));
-  return ports;
-};
 
 /** `promise`, or a rejection as soon as `signal` aborts: a Ctrl-C interrupts any wait. */
 const until = <T>(promise: Promise<T>, signal: AbortSignal): Promise<T> =>
@@ -92,7 +76,9 @@ const bench = async (
   // Under root, the embedded PostgreSQL runs as its own user and must reach its data.
   await chmod(dir, 0o755);
   await chmod(dataDir, 0o755);
-  const [port, pgPort] = (await freePorts(2)) as [number, number];
+  // Below the ephemeral range, as split picks its own: an outgoing connection cannot take them first.
+  const freePort = portPicker();
+  const [port, pgPort] = [await freePort(), await freePort()];
   let seeded = 'PostgreSQL, databases, migrations';
   const start = (): Platform => {
     const platform = startPlatform({

@@ -3,7 +3,8 @@ import { createConnection } from 'node:net';
 export const NATS_URL = process.env.NATS_URL ?? 'nats://127.0.0.1:4222';
 export const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 
-const reachable = (url: string): Promise<boolean> =>
+/** Whether something accepts a connection at `url`'s host and port within a second. */
+export const reachable = (url: string): Promise<boolean> =>
   new Promise((resolve) => {
     const { hostname, port } = new URL(url);
     const socket = createConnection({ host: hostname, port: Number(port) });

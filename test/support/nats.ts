@@ -4,6 +4,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { freePort } from './global-setup.ts';
+import { reachable } from './infrastructure.ts';
 
 export const NATS_SERVER = process.env.NATS_SERVER_PATH ?? '/usr/sbin/nats-server';
 
@@ -25,34 +26,26 @@ export interface PrivateNats {
   dispose(): Promise<void>;
 }
 
-const waitForPort = async (port: number, timeoutMs = 15_000) => {
+/** Waits until something answers at `url`. */
+const waitUntilReachable = async (url: string, timeoutMs = 15_000) => {
   const deadline = Date.now() + timeoutMs;
-  const { createConnection } = await import('node:net');
-  while (Date.now() < deadline) {
-    const open = await new Promise<boolean>((resolve) => {
-      const socket = createConnection({ host: '127.0.0.1', port });
-      socket.once('connect', () => {
-        socket.destroy();
-        resolve(true);
-      });
-      socket.once('error', () => resolve(false));
-    });
-    if (open) return;
+  while (!(await reachable(url))) {
+    if (Date.now() > deadline) throw new Error(`nothing answers at ${url}`);
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
-  throw new Error(`nothing listens on ${port}`);
 };
 
 /** A NATS server with JetStream of the test's own, on a free port, its data kept across restarts. */
 export const startPrivateNats = async (): Promise<PrivateNats> => {
   const port = await freePort();
+  const url = `nats://127.0.0.1:${port}`;
   const dir = await mkdtemp(join(tmpdir(), 'bazaar-nats-'));
   let child: ChildProcess | undefined;
   const start = async () => {
     child = spawn(NATS_SERVER, ['-js', '-a', '127.0.0.1', '-p', String(port), '-sd', dir], {
       stdio: 'ignore',
     });
-    await waitForPort(port);
+    await waitUntilReachable(url);
   };
   await start();
   const stop = async () => {
@@ -63,7 +56,7 @@ export const startPrivateNats = async (): Promise<PrivateNats> => {
     await exited;
   };
   return {
-    url: `nats://127.0.0.1:${port}`,
+    url,
     start,
     stop,
     dispose: async () => {

@@ -64,6 +64,14 @@ const tenantSettings = (tenantId: string, readOnly = false): CompiledQuery => {
   );
 };
 
+/** `work`, preceded in its transaction by the tenant settings. */
+const asTenant =
+  <DB, T>(settings: CompiledQuery, work: (trx: Transaction<DB>) => Promise<T>) =>
+  async (trx: Transaction<DB>): Promise<T> => {
+    await sendLater(trx, settings);
+    return work(trx);
+  };
+
 export const openDatabase = <DB>({ url, max = 10 }: DatabaseOptions): Database<DB> => {
   const pool = new pg.Pool({ connectionString: url, max, idleTimeoutMillis: 30_000 });
   // A connection dropped by the server surfaces on the next query; without this handler it would crash.
@@ -98,25 +106,14 @@ export const openDatabase = <DB>({ url, max = 10 }: DatabaseOptions): Database<D
     name: new URL(url).pathname.slice(1),
     pool,
     kysely,
-    tenant: (tenantId, work) => {
-      // Goes with BEGIN and the work's first statement, in one round trip (see pg-driver.ts).
-      const settings = tenantSettings(tenantId);
-      return transaction(async (trx) => {
-        await sendLater(trx, settings);
-        return work(trx);
-      });
-    },
-    tenantRead: (tenantId, work) => {
-      // Goes with each statement of the work (see pg-driver.ts), which may then write nothing.
-      const settings = tenantSettings(tenantId, true);
-      return kysely
+    // The settings go with BEGIN and the work's first statement, in one round trip; in a read, with
+    // each statement of the work, which may then write nothing (see pg-driver.ts).
+    tenant: (tenantId, work) => transaction(asTenant(tenantSettings(tenantId), work)),
+    tenantRead: (tenantId, work) =>
+      kysely
         .transaction()
         .setAccessMode('read only')
-        .execute(async (trx) => {
-          await sendLater(trx, settings);
-          return work(trx);
-        });
-    },
+        .execute(asTenant(tenantSettings(tenantId, true), work)),
     system: transaction,
     onEventsCommitted: (listener) => {
       listeners.push(listener);
