@@ -22,6 +22,7 @@ import Fastify, {
 } from 'fastify';
 import { createAjv } from './ajv.ts';
 import { validationError, toProblem } from './problems.ts';
+import { lazySerializers, lazyValidator } from './lazy-compile.ts';
 import { ApiKey, Tenant } from './schemas/accounts.ts';
 import { Cart } from './schemas/carts.ts';
 import { Order } from './schemas/orders.ts';
@@ -95,12 +96,13 @@ export const createApp = async ({ log, version, readiness }: AppOptions): Promis
         : `req_${randomUUID().replaceAll('-', '')}`;
     },
     routerOptions: { ignoreTrailingSlash: true },
+    schemaController: lazySerializers,
   });
 
   const bodies = createAjv({ coerceTypes: false });
   const queries = createAjv({ coerceTypes: 'array' });
   app.setValidatorCompiler(({ schema, httpPart }) =>
-    (httpPart === 'body' ? bodies : queries).compile(schema as object),
+    lazyValidator(httpPart === 'body' ? bodies : queries, schema as object),
   );
 
   for (const schema of [ProblemSchema, Product, Category, ApiKey, Tenant, Cart, Order]) app.addSchema(schema);
