@@ -79,11 +79,21 @@ export const startAllInOne = async (
     const bus = createMemoryBus(log);
     const rpc = deferredTransport();
     const clients = createClients(rpc.transport);
-    for (const module of SERVICES) {
+    const gatewayLog = log.child({ service: 'gateway' });
+    // Opened and migrated side by side: a start is mostly waiting on PostgreSQL here.
+    const specs = [...SERVICES, { name: 'gateway' as const, migrations: gatewayMigrations }];
+    const opened = await Promise.allSettled(
+      specs.map((spec) =>
+        openServiceDatabase(postgres.url, config, spec as never, log.child({ service: spec.name })),
+      ),
+    );
+    for (const result of opened) if (result.status === 'fulfilled') databases.push(result.value);
+    for (const result of opened) if (result.status === 'rejected') throw result.reason;
+    for (const [index, spec] of specs.entries()) names[spec.name] = databases[index]!.name;
+    const gatewayDb = databases.at(-1)!;
+    for (const [index, module] of SERVICES.entries()) {
       const serviceLog = log.child({ service: module.name });
-      const db = await openServiceDatabase(postgres.url, config, module as never, serviceLog);
-      databases.push(db);
-      names[module.name] = db.name;
+      const db = databases[index]!;
       running.push(module.create({ db, bus, log: serviceLog, clients }));
       if (relayEvents) {
         relays.push(createOutboxRelay(db, bus, module.name, serviceLog));
@@ -95,15 +105,6 @@ export const startAllInOne = async (
         for (const service of running) service.routes(router);
       }, log),
     );
-    const gatewayLog = log.child({ service: 'gateway' });
-    const gatewayDb = await openServiceDatabase(
-      postgres.url,
-      config,
-      { name: 'gateway', migrations: gatewayMigrations },
-      gatewayLog,
-    );
-    databases.push(gatewayDb);
-    names.gateway = gatewayDb.name;
 
     for (const service of running) await service.start?.();
     for (const relay of relays) await relay.start();
