@@ -90,6 +90,32 @@ describe('bazaar start (all-in-one, embedded PostgreSQL)', () => {
     expect(first.category_ids.length).toBeGreaterThan(0);
   });
 
+  it('talks to its embedded PostgreSQL over a Unix socket in the data directory, and keeps TCP open', async () => {
+    const runtime = JSON.parse(readFileSync(join(dataDir, 'runtime.json'), 'utf8')) as {
+      postgres_url: string;
+    };
+    const socketUrl = new URL(runtime.postgres_url);
+    expect(socketUrl.searchParams.get('host')).toBe(join(dataDir, 'pg'));
+    const overSocket = new pg.Client({ connectionString: runtime.postgres_url });
+    await overSocket.connect();
+    try {
+      // A Unix-socket session has no client address; every platform session should be one.
+      const sessions = await overSocket.query<{ datname: string; tcp: boolean }>(
+        `select datname, client_addr is not null as tcp from pg_stat_activity
+          where datname like 'bazaar_%' and pid <> pg_backend_pid()`,
+      );
+      expect(sessions.rows.length).toBeGreaterThan(0);
+      expect(sessions.rows.filter((s) => s.tcp)).toEqual([]);
+    } finally {
+      await overSocket.end();
+    }
+    socketUrl.searchParams.delete('host');
+    const overTcp = new pg.Client({ connectionString: socketUrl.toString() });
+    await overTcp.connect();
+    expect((await overTcp.query('select 1 as one')).rows).toEqual([{ one: 1 }]);
+    await overTcp.end();
+  });
+
   it('creates tenants from the command line and over HTTP with the operator key', async () => {
     const cli = runBazaar(['tenants', 'create', 'Acme', 'Outfitters'], env);
     expect(await cli.exited).toBe(0);

@@ -44,6 +44,20 @@ const waitForServer = async (url: string, timeoutMs: number): Promise<boolean> =
   return false;
 };
 
+/** The longest Unix socket path Linux and macOS take (sun_path, less its terminating NUL). */
+const MAX_SOCKET_PATH = 103;
+
+/**
+ * Where the server's Unix socket goes, if it can have one: in its data directory, unless that path is
+ * too long for a socket. The platform talks to it over the socket, which costs each round trip less
+ * CPU than loopback TCP (`select $1` from 10 connections: 52-55 µs of Node CPU a query against
+ * 60-66). TCP stays open for other clients, e.g. psql on the printed port.
+ */
+const socketDirectory = (dir: string, port: number): string | undefined =>
+  platform() !== 'win32' && Buffer.byteLength(join(dir, `.s.PGSQL.${port}`)) <= MAX_SOCKET_PATH
+    ? dir
+    : undefined;
+
 interface Binaries {
   postgres: string;
   initdb: string;
@@ -160,14 +174,19 @@ export const startEmbeddedPostgres = async (
   // The server logs to a file, not to a pipe of ours, so it is unaffected if this process dies.
   const logPath = join(dataDir, 'postgres.log');
   const logFile = await open(logPath, 'a');
+  const socket = socketDirectory(dir, port);
   const child: ChildProcess = spawn(
     (await binaries()).postgres,
-    ['-D', dir, '-p', String(port), '-c', 'listen_addresses=127.0.0.1', '-c', 'max_connections=300'],
+    [
+      ...['-D', dir, '-p', String(port), '-c', 'listen_addresses=127.0.0.1', '-c', 'max_connections=300'],
+      ...['-c', `unix_socket_directories=${socket ?? ''}`],
+    ],
     { ...ids, detached: true, stdio: ['ignore', logFile.fd, logFile.fd] },
   );
   await logFile.close();
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
-  const url = `postgres://${USER}:${PASSWORD}@127.0.0.1:${port}/postgres`;
+  const tcp = `postgres://${USER}:${PASSWORD}@127.0.0.1:${port}/postgres`;
+  const url = socket ? `${tcp}?host=${encodeURIComponent(socket)}` : tcp;
   const ready = await Promise.race([waitForServer(url, 60_000), exited.then(() => false)]);
   if (!ready) {
     child.kill('SIGKILL');
