@@ -1,3 +1,4 @@
+import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { SCENARIOS, type Scenario } from './scenarios.ts';
 
@@ -6,7 +7,7 @@ export type Topology = (typeof TOPOLOGIES)[number];
 const SPLIT_VS_ALL_IN_ONE = 'split-vs-all-in-one';
 
 export const USAGE = `Usage: npm run bench -- [--scenario NAME] [--duration S] [--connections N] [--products N]
-                        [--warmup S] [--events N] [--topology NAME] [--json FILE]
+                        [--warmup S] [--events N] [--topology NAME] [--json FILE] [--cpu-prof DIR]
 
 Starts the platform on a fresh data directory, seeds its demo catalog, then loads each scenario with
 autocannon and measures it, and a bare Fastify server (the ceiling) the same way before the first
@@ -24,6 +25,8 @@ scenario and after each one: a scenario's ratio is to the mean of the ceilings a
   --topology NAME    all-in-one (default), split, or both as all-in-one,split: each topology is
                      started, seeded and measured in turn; split needs NATS (NATS_URL)
   --json FILE        also write the results as JSON to FILE (bench/results/ is git-ignored)
+  --cpu-prof DIR     write a V8 CPU profile of the platform's process to DIR when it stops (all-in-one;
+                     open it in Chrome DevTools or speedscope); profiling slows it down
 `;
 
 export class UsageError extends Error {}
@@ -39,6 +42,8 @@ export interface BenchOptions {
   /** Each is started and measured in turn. */
   topologies: Topology[];
   json: string | undefined;
+  /** Where the platform's CPU profile goes, if one is wanted. */
+  cpuProf: string | undefined;
   help: boolean;
 }
 
@@ -64,6 +69,7 @@ export const parseOptions = (args: string[]): BenchOptions => {
         events: { type: 'string' },
         topology: { type: 'string' },
         json: { type: 'string' },
+        'cpu-prof': { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
     }).values;
@@ -98,6 +104,7 @@ export const parseOptions = (args: string[]): BenchOptions => {
     events: count('events', parsed.events, 10_000, 1, 1_000_000),
     topologies: [...new Set(topologies)],
     json: parsed.json,
+    cpuProf: parsed['cpu-prof'] === undefined ? undefined : resolve(parsed['cpu-prof']),
     help: parsed.help ?? false,
   };
 };

@@ -19,6 +19,8 @@ export interface PlatformOptions {
   pgPort: number;
   products: number;
   topology: 'all-in-one' | 'split';
+  /** Where the platform's process writes a CPU profile when it stops, if anywhere. */
+  cpuProf?: string;
   /** Everything the platform prints is appended here. */
   logFile: string;
   onSeedProgress?: (done: number, total: number) => void;
@@ -78,7 +80,8 @@ const stopLeftoverPostgres = async (dataDir: string) => {
 export const startPlatform = (options: PlatformOptions): Platform => {
   const began = performance.now();
   const args = options.topology === 'split' ? ['start', '--topology', 'split'] : ['start'];
-  const child = spawn(process.execPath, [...NODE_FLAGS, BAZAAR, ...args], {
+  const profile = options.cpuProf ? ['--cpu-prof', `--cpu-prof-dir=${options.cpuProf}`] : [];
+  const child = spawn(process.execPath, [...NODE_FLAGS, ...profile, BAZAAR, ...args], {
     env: {
       ...inheritedEnv(),
       BAZAAR_DATA_DIR: options.dataDir,

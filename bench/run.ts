@@ -87,6 +87,7 @@ const bench = async (
       pgPort,
       products: options.products,
       topology,
+      cpuProf: options.cpuProf,
       logFile: join(dir, `${topology}.log`),
       onSeedProgress: (done, total) => (seeded = `seeding the demo catalog: ${done}/${total} products`),
     });
