@@ -4,6 +4,7 @@ import type { Database } from './db.ts';
 import type { EventTrace } from './events.ts';
 import type { Logger } from './log.ts';
 import { parkedEvents } from './metrics.ts';
+import { sendLater } from './pg-driver.ts';
 import { createWaker } from './waker.ts';
 
 export interface OutboxRelay {
@@ -56,6 +57,10 @@ export const createOutboxRelay = <DB>(
 
   const publishBatch = (): Promise<number> =>
     db.system(async (trx) => {
+      // The commit that marks a batch published need not wait for its WAL to reach the disk: lost in
+      // a server crash, the batch is published again and consumers dedupe it by event id. Meanwhile
+      // the next batch is not held up by a flush.
+      await sendLater(trx, sql`set local synchronous_commit = off`.compile(trx));
       // Marked in the same statement that takes them: a failed publish rolls the mark back.
       const { rows } = await sql<OutboxRow>`update outbox set published_at = now() where seq in (
            select seq from outbox where published_at is null order by seq limit ${BATCH} for update skip locked)

@@ -18,6 +18,11 @@ import {
 import { freshDatabase } from './database.ts';
 
 const log = createLogger({ level: 'silent' });
+/** The part of pg's connection a test watches. */
+interface Spied {
+  spied?: boolean;
+  parse: (message: { text: string }) => void;
+}
 let db: Database<Record<string, never>>;
 let bus: EventBus;
 let relay: OutboxRelay;
@@ -71,6 +76,41 @@ describe('outbox and relay', () => {
     await eventually(() => expect(seen.map((e) => e.data)).toEqual([{ n: 1 }, { n: 3 }]));
     expect(seen[0]).toMatchObject({ type: 'widget.created', source: 'shop', tenant_id: tenant });
     expect(seen[0]!.id).toMatch(/^evt_/);
+  });
+
+  it("does not wait for the WAL flush when it marks a batch published, and leaves other transactions' commits durable", async () => {
+    // What each connection parses: the relay's setting is a statement of its own transaction.
+    const parsed: string[] = [];
+    db.pool.on('acquire', (client) => {
+      const connection = (client as unknown as { connection: Spied }).connection;
+      if (connection.spied) return;
+      connection.spied = true;
+      const parse = connection.parse.bind(connection);
+      connection.parse = (message) => {
+        parsed.push(message.text);
+        parse(message);
+      };
+    });
+    const seen: unknown[] = [];
+    bus.subscribe({ consumer: 'test', types: '*', handle: (e) => Promise.resolve(void seen.push(e.data)) });
+    await relay.start();
+    await db.tenant(tenant, (trx) =>
+      recordEvent(trx, { type: 'widget.created', tenantId: tenant, data: { n: 1 } }),
+    );
+    await eventually(() => expect(seen).toEqual([{ n: 1 }]));
+    expect(parsed).toContain('set local synchronous_commit = off');
+    await relay.stop();
+    // Whichever pooled connection the relay used, its setting ended with its transaction.
+    const settings = await Promise.all(
+      Array.from({ length: 3 }, () =>
+        db.system(
+          async (trx) =>
+            (await sql<{ s: string }>`select current_setting('synchronous_commit') as s`.execute(trx))
+              .rows[0]!.s,
+        ),
+      ),
+    );
+    expect(settings).toEqual(['on', 'on', 'on']);
   });
 
   it('is woken by the commit of a transaction that recorded events, tenant or system, not by its poll', async () => {
