@@ -1,6 +1,6 @@
 import type { AddressInfo } from 'node:net';
 import { createClients, type Clients } from '@bazaar/contracts/clients';
-import { createGateway, gatewayMigrations, type App } from '@bazaar/gateway';
+import { createGateway, gatewayMigrations, loadApiReference, type App } from '@bazaar/gateway';
 import {
   createMemoryBus,
   createOutboxRelay,
@@ -52,6 +52,8 @@ export const startAllInOne = async (
     relayEvents?: boolean;
   } = {},
 ): Promise<Platform> => {
+  // Loaded while PostgreSQL starts; a failure surfaces where the gateway awaits it.
+  loadApiReference().catch(() => undefined);
   const postgres = await startPostgres(config, log);
   const databases: Database<unknown>[] = [];
   const relays: OutboxRelay[] = [];
