@@ -19,7 +19,7 @@ beforeAll(async () => {
   process.env.OTEL_SERVICE_NAME = 'bazaar-under-test';
   process.env.OTEL_RESOURCE_ATTRIBUTES = 'deployment.environment.name=test';
   process.env.OTEL_BSP_SCHEDULE_DELAY = '100';
-  tracing = startTracing({ serviceName: 'bazaar' });
+  tracing = await startTracing({ serviceName: 'bazaar' });
   t = await startTestPlatform();
 });
 afterAll(async () => {

@@ -25,7 +25,7 @@ beforeAll(async () => {
   receiver = await startOtlpReceiver();
   process.env.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT = receiver.endpoint;
   process.env.OTEL_BSP_SCHEDULE_DELAY = '100';
-  tracing = startTracing({ serviceName: 'nats-test' });
+  tracing = await startTracing({ serviceName: 'nats-test' });
 });
 afterEach(async () => {
   await h?.cleanup();

@@ -62,7 +62,7 @@ export const startCommand = async (): Promise<number> => {
       `Bazaar is already running on ${config.dataDir} (pid ${running.pid}, ${running.gateway_url}). Stop it first, or set BAZAAR_DATA_DIR to another directory.`,
     );
   }
-  const tracing = startTracing({ serviceName: 'bazaar', serviceVersion: VERSION });
+  const tracing = await startTracing({ serviceName: 'bazaar', serviceVersion: VERSION });
   // Signals are handled from the first moment: a Ctrl-C during start-up waits for it, then stops.
   const starting = startAllInOne(config, log);
   const started: { platform?: Platform } = {};

@@ -141,7 +141,7 @@ export const serveCommand = async (name: string | undefined): Promise<number> =>
     replica: process.env.BAZAAR_REPLICA ?? '0',
   });
   const service = name as ServiceName;
-  const tracing = startTracing({ serviceName: service, serviceVersion: VERSION });
+  const tracing = await startTracing({ serviceName: service, serviceVersion: VERSION });
   const starting = service === 'gateway' ? serveGateway(log) : serveService(service, log);
   stopOnSignals(async () => {
     const stop = await starting.catch(() => undefined);
