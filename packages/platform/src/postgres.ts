@@ -54,9 +54,15 @@ const MAX_SOCKET_PATH = 103;
  * 60-66). TCP stays open for other clients, e.g. psql on the printed port.
  */
 const socketDirectory = (dir: string, port: number): string | undefined =>
-  platform() !== 'win32' && Buffer.byteLength(join(dir, `.s.PGSQL.${port}`)) <= MAX_SOCKET_PATH
+  platform() !== 'win32' &&
+  Buffer.byteLength(join(dir, `.s.PGSQL.${port}`)) <= MAX_SOCKET_PATH &&
+  // The setting is a comma-separated list.
+  !/[,"]/.test(dir)
     ? dir
     : undefined;
+
+/** What PostgreSQL logs when its directory cannot hold a socket (some shared or network mounts). */
+const NO_SOCKET = /could not create (any )?Unix-domain socket/;
 
 interface Binaries {
   postgres: string;
@@ -173,24 +179,35 @@ export const startEmbeddedPostgres = async (
 
   // The server logs to a file, not to a pipe of ours, so it is unaffected if this process dies.
   const logPath = join(dataDir, 'postgres.log');
-  const logFile = await open(logPath, 'a');
-  const socket = socketDirectory(dir, port);
-  const child: ChildProcess = spawn(
-    (await binaries()).postgres,
-    [
-      ...['-D', dir, '-p', String(port), '-c', 'listen_addresses=127.0.0.1', '-c', 'max_connections=300'],
-      ...['-c', `unix_socket_directories=${socket ?? ''}`],
-    ],
-    { ...ids, detached: true, stdio: ['ignore', logFile.fd, logFile.fd] },
-  );
-  await logFile.close();
-  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
   const tcp = `postgres://${USER}:${PASSWORD}@127.0.0.1:${port}/postgres`;
-  const url = socket ? `${tcp}?host=${encodeURIComponent(socket)}` : tcp;
-  const ready = await Promise.race([waitForServer(url, 60_000), exited.then(() => false)]);
+  const launch = async (socket: string | undefined) => {
+    const logFile = await open(logPath, 'a');
+    const logStart = (await logFile.stat()).size;
+    const child: ChildProcess = spawn(
+      (await binaries()).postgres,
+      [
+        ...['-D', dir, '-p', String(port), '-c', 'listen_addresses=127.0.0.1', '-c', 'max_connections=300'],
+        ...['-c', `unix_socket_directories=${socket ?? ''}`],
+      ],
+      { ...ids, detached: true, stdio: ['ignore', logFile.fd, logFile.fd] },
+    );
+    await logFile.close();
+    const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+    const url = socket ? `${tcp}?host=${encodeURIComponent(socket)}` : tcp;
+    const ready = await Promise.race([waitForServer(url, 60_000), exited.then(() => false)]);
+    if (!ready) child.kill('SIGKILL');
+    const output = ready ? '' : (await readFile(logPath, 'utf8').catch(() => '')).slice(logStart);
+    return { child, exited, url, ready, output };
+  };
+  let started = await launch(socketDirectory(dir, port));
+  if (!started.ready && NO_SOCKET.test(started.output)) {
+    log.warn({ dir }, 'the data directory cannot hold a Unix socket; the embedded PostgreSQL uses TCP alone');
+    await started.exited;
+    started = await launch(undefined);
+  }
+  const { child, exited, url, ready } = started;
   if (!ready) {
-    child.kill('SIGKILL');
-    const tail = (await readFile(logPath, 'utf8').catch(() => '')).slice(-2000);
+    const tail = started.output.slice(-2000);
     throw new Error(`The embedded PostgreSQL did not start. The end of ${logPath}:\n${tail}`);
   }
   log.info({ port, dir }, 'embedded PostgreSQL started');
