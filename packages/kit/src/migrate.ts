@@ -122,5 +122,10 @@ const ensureTenantRole = async (client: pg.PoolClient): Promise<void> => {
   const member = await client.query<{ ok: boolean }>(`select pg_has_role(current_user, $1, 'member') as ok`, [
     TENANT_ROLE,
   ]);
-  if (!member.rows[0]?.ok) await client.query(`grant ${TENANT_ROLE} to current_user`);
+  if (!member.rows[0]?.ok) {
+    await client.query(`grant ${TENANT_ROLE} to current_user`).catch((error: unknown) => {
+      // Another database's migrator, running at the same time, granted it first.
+      if ((error as { code?: string }).code !== '23505') throw error;
+    });
+  }
 };

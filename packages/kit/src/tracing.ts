@@ -62,15 +62,17 @@ export const startTracing = async (options: {
   if (started) return NO_TRACING;
   started = true;
   // The SDK is loaded only when spans are exported: about 0.15 s of every start otherwise.
-  const [{ OTLPTraceExporter }, { defaultResource, detectResources, envDetector, resourceFromAttributes }] =
-    await Promise.all([
-      import('@opentelemetry/exporter-trace-otlp-http'),
-      import('@opentelemetry/resources'),
-    ]);
-  const [{ BatchSpanProcessor }, { NodeTracerProvider }] = await Promise.all([
+  const sdk = await Promise.all([
+    import('@opentelemetry/exporter-trace-otlp-http'),
+    import('@opentelemetry/resources'),
     import('@opentelemetry/sdk-trace-base'),
     import('@opentelemetry/sdk-trace-node'),
-  ]);
+  ]).catch((error: unknown) => {
+    started = false;
+    throw error;
+  });
+  const [exporter, resources, base, node] = sdk;
+  const { defaultResource, detectResources, envDetector, resourceFromAttributes } = resources;
   const resource = defaultResource()
     .merge(
       resourceFromAttributes({
@@ -80,9 +82,9 @@ export const startTracing = async (options: {
       }),
     )
     .merge(detectResources({ detectors: [envDetector] }));
-  const provider = new NodeTracerProvider({
+  const provider = new node.NodeTracerProvider({
     resource,
-    spanProcessors: [new BatchSpanProcessor(new OTLPTraceExporter())],
+    spanProcessors: [new base.BatchSpanProcessor(new exporter.OTLPTraceExporter())],
   });
   // Also registers the AsyncLocalStorage context manager and the W3C propagators.
   provider.register();

@@ -10,7 +10,7 @@ const ENTRY = fileURLToPath(new URL('../src/cli/main.ts', import.meta.url));
 const OUT = new URL('../dist/bazaar.js', import.meta.url);
 const WORKSPACES = ['packages', 'services'];
 
-/** The newest modification time among the workspaces' sources, their folders (a file removed), manifests and this file. */
+/** The newest modification time among the workspaces' sources, their folders (a file removed), manifests, the lockfile and this file. */
 const newestSource = async () => {
   let newest = 0;
   const visit = async (dir) => {
@@ -29,8 +29,15 @@ const newestSource = async () => {
     }
   };
   newest = Math.max(newest, (await stat(new URL('package.json', ROOT))).mtimeMs);
-  // How it is built counts too.
+  // How it is built counts too, and the lockfile: the inlined packages are copied into the bundle.
   newest = Math.max(newest, (await stat(new URL(import.meta.url))).mtimeMs);
+  newest = Math.max(
+    newest,
+    await stat(new URL('package-lock.json', ROOT)).then(
+      (s) => s.mtimeMs,
+      () => 0,
+    ),
+  );
   for (const workspace of WORKSPACES) {
     for (const name of await readdir(new URL(`${workspace}/`, ROOT))) {
       const dir = new URL(`${workspace}/${name}/`, ROOT);
