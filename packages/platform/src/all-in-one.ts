@@ -1,6 +1,6 @@
 import type { AddressInfo } from 'node:net';
 import { createClients, type Clients } from '@bazaar/contracts/clients';
-import { createGateway, gatewayMigrations, loadApiReference, type App } from '@bazaar/gateway';
+import { createGateway, startLoadingApiReference, type App } from '@bazaar/gateway';
 import {
   createMemoryBus,
   createOutboxRelay,
@@ -14,7 +14,7 @@ import {
 } from '@bazaar/kit';
 import type { PlatformConfig } from './config.ts';
 import { openServiceDatabase, startPostgres } from './databases.ts';
-import { SERVICES } from './services.ts';
+import { DATABASES, SERVICES } from './services.ts';
 import { VERSION } from './version.ts';
 
 export interface Platform {
@@ -52,8 +52,7 @@ export const startAllInOne = async (
     relayEvents?: boolean;
   } = {},
 ): Promise<Platform> => {
-  // Loaded while PostgreSQL starts; a failure surfaces where the gateway awaits it.
-  loadApiReference().catch(() => undefined);
+  startLoadingApiReference();
   const postgres = await startPostgres(config, log);
   const databases: Database<unknown>[] = [];
   const relays: OutboxRelay[] = [];
@@ -81,20 +80,18 @@ export const startAllInOne = async (
     const bus = createMemoryBus(log);
     const rpc = deferredTransport();
     const clients = createClients(rpc.transport);
-    const gatewayLog = log.child({ service: 'gateway' });
+    const logs = DATABASES.map((spec) => log.child({ service: spec.name }));
     // Opened and migrated side by side: a start is mostly waiting on PostgreSQL here.
-    const specs = [...SERVICES, { name: 'gateway' as const, migrations: gatewayMigrations }];
     const opened = await Promise.allSettled(
-      specs.map((spec) =>
-        openServiceDatabase(postgres.url, config, spec as never, log.child({ service: spec.name })),
-      ),
+      DATABASES.map((spec, index) => openServiceDatabase(postgres.url, config, spec as never, logs[index]!)),
     );
     for (const result of opened) if (result.status === 'fulfilled') databases.push(result.value);
     for (const result of opened) if (result.status === 'rejected') throw result.reason;
-    for (const [index, spec] of specs.entries()) names[spec.name] = databases[index]!.name;
+    for (const [index, spec] of DATABASES.entries()) names[spec.name] = databases[index]!.name;
     const gatewayDb = databases.at(-1)!;
+    const gatewayLog = logs.at(-1)!;
     for (const [index, module] of SERVICES.entries()) {
-      const serviceLog = log.child({ service: module.name });
+      const serviceLog = logs[index]!;
       const db = databases[index]!;
       running.push(module.create({ db, bus, log: serviceLog, clients }));
       if (relayEvents) {

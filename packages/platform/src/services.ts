@@ -6,6 +6,7 @@ import { inventoryService } from '@bazaar/inventory';
 import { ordersService } from '@bazaar/orders';
 import { paymentsService } from '@bazaar/payments';
 import { webhooksService } from '@bazaar/webhooks';
+import { gatewayMigrations } from '@bazaar/gateway';
 import type { ServiceModule } from '@bazaar/kit';
 
 // Each service is typed by its own tables; the runtime handles them all alike.
@@ -22,3 +23,6 @@ export const SERVICES: AnyService[] = [
   ordersService,
   webhooksService,
 ];
+
+/** Every database the platform owns and migrates: each service's, then the gateway's. */
+export const DATABASES = [...SERVICES, { name: 'gateway' as const, migrations: gatewayMigrations }];

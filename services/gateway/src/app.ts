@@ -78,7 +78,10 @@ let apiReference: Promise<typeof ApiReference> | undefined;
  * process starts loading it early, while it waits on its database, and the gateway awaits the same
  * promise when it registers the page.
  */
-export const loadApiReference = () => (apiReference ??= import('@scalar/fastify-api-reference'));
+const loadApiReference = () => (apiReference ??= import('@scalar/fastify-api-reference'));
+
+/** Starts loading the page's plugin, for a process about to wait on its database; a failure surfaces where the gateway awaits it. */
+export const startLoadingApiReference = (): void => void loadApiReference().catch(() => undefined);
 
 export interface AppOptions {
   log: Logger;

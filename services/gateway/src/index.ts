@@ -143,5 +143,5 @@ export const createGateway = async ({
 };
 
 export type { App };
-export { loadApiReference } from './app.ts';
+export { startLoadingApiReference } from './app.ts';
 export { graphqlSchemaSDL } from './graphql/index.ts';

@@ -1,5 +1,5 @@
 import { createClients } from '@bazaar/contracts/clients';
-import { createGateway, gatewayMigrations } from '@bazaar/gateway';
+import { createGateway } from '@bazaar/gateway';
 import {
   createLogger,
   createMemoryBus,
@@ -15,7 +15,7 @@ import { openServiceDatabase, startPostgres } from '../databases.ts';
 import { ensureOperatorKey } from '../operator.ts';
 import { announceRunning, clearRunning, findRunning } from '../runtime.ts';
 import { ensureDemoTenant } from '../seed/seed.ts';
-import { SERVICES } from '../services.ts';
+import { DATABASES } from '../services.ts';
 import { VERSION } from '../version.ts';
 import { banner } from './banner.ts';
 
@@ -94,9 +94,7 @@ export const startCommand = async (): Promise<number> => {
 
 export const migrateCommand = async (service?: string): Promise<number> => {
   const config = loadConfig();
-  const modules = [...SERVICES, { name: 'gateway' as const, migrations: gatewayMigrations }].filter(
-    (m) => service === undefined || m.name === service,
-  );
+  const modules = DATABASES.filter((m) => service === undefined || m.name === service);
   if (modules.length === 0)
     throw new Error(`Unknown service '${service}'. Services: ${SERVICE_NAMES.join(', ')}.`);
   const running = findRunning(config.dataDir);

@@ -1,5 +1,5 @@
 import type { AddressInfo } from 'node:net';
-import { createGateway, gatewayMigrations, loadApiReference } from '@bazaar/gateway';
+import { createGateway, gatewayMigrations, startLoadingApiReference } from '@bazaar/gateway';
 import {
   connectNatsBus,
   createLogger,
@@ -93,8 +93,7 @@ const serveService = async (
 const serveGateway = async (log: Logger): Promise<() => Promise<void>> => {
   const config = loadConfig();
   const settings = loadSplitSettings();
-  // Loaded while the database opens; a failure surfaces where the gateway awaits it.
-  loadApiReference().catch(() => undefined);
+  startLoadingApiReference();
   const db = await openServiceDatabase(
     serverUrl(config, 'gateway'),
     config,

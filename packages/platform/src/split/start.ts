@@ -1,12 +1,11 @@
 import { connect } from '@nats-io/transport-node';
-import { gatewayMigrations } from '@bazaar/gateway';
 import { createLogger, stopOnSignals } from '@bazaar/kit';
 import { loadConfig, SERVICE_NAMES, type PlatformConfig } from '../config.ts';
 import { openServiceDatabase, startPostgres } from '../databases.ts';
 import { ensureOperatorKey } from '../operator.ts';
 import { announceRunning, clearRunning, findRunning } from '../runtime.ts';
 import { ensureDemoTenant } from '../seed/seed.ts';
-import { SERVICES } from '../services.ts';
+import { DATABASES } from '../services.ts';
 import { VERSION } from '../version.ts';
 import { banner } from '../cli/banner.ts';
 import { networkClients } from './clients.ts';
@@ -90,7 +89,7 @@ export const startSplitCommand = async (replicasOption: string | undefined): Pro
 
   try {
     // Migrated once here, so replicas do not queue on the migration lock as they start.
-    for (const module of [...SERVICES, { name: 'gateway' as const, migrations: gatewayMigrations }]) {
+    for (const module of DATABASES) {
       const db = await openServiceDatabase(postgres.url, config, module as never, log);
       await db.close();
     }
