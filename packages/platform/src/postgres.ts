@@ -1,6 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { chown, mkdir, mkdtemp, open, readFile, rm, writeFile } from 'node:fs/promises';
+import { chown, mkdir, mkdtemp, open, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { arch, platform, tmpdir, userInfo } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -135,23 +135,35 @@ const initialise = async (dir: string, ids: { uid?: number; gid?: number }): Pro
   }
 };
 
+/** The socket, and its lock file, a server leaves in its socket directory. */
+const SOCKET_FILE = /^\.s\.PGSQL\.\d+(\.lock)?$/;
+
 /**
  * A PostgreSQL server left behind by a run that was killed: stop it so this run owns the data
- * directory. A lock file whose process is gone (or is no longer postgres) is removed.
+ * directory. Then its lock files go: after a reboot or a container restart, the pid one names may be
+ * another process's of the same user, which the server would take for a live server and refuse to
+ * start.
  */
 const recoverStaleServer = async (dir: string, log: Logger): Promise<void> => {
   const lockFile = join(dir, 'postmaster.pid');
-  if (!existsSync(lockFile)) return;
-  const pid = Number((await readFile(lockFile, 'utf8')).split('\n')[0]);
-  if (Number.isInteger(pid) && isAlive(pid, 'postgres')) {
-    log.warn({ pid }, 'a PostgreSQL from an earlier run is still running; stopping it');
-    process.kill(pid, 'SIGINT');
-    if (!(await waitUntilDead(pid, 30_000))) {
-      process.kill(pid, 'SIGKILL');
-      await waitUntilDead(pid, 5_000);
+  if (existsSync(lockFile)) {
+    const pid = Number((await readFile(lockFile, 'utf8')).split('\n')[0]);
+    // Its command line names its data directory; a process that reused the pid would not.
+    if (Number.isInteger(pid) && isAlive(pid, `\0${dir}\0`)) {
+      log.warn({ pid }, 'a PostgreSQL from an earlier run is still running; stopping it');
+      process.kill(pid, 'SIGINT');
+      if (!(await waitUntilDead(pid, 30_000))) {
+        process.kill(pid, 'SIGKILL');
+        await waitUntilDead(pid, 5_000);
+      }
+    }
+    await rm(lockFile, { force: true });
+  }
+  for (const entry of await readdir(dir, { withFileTypes: true })) {
+    if (SOCKET_FILE.test(entry.name) && (entry.isSocket() || entry.isFile())) {
+      await rm(join(dir, entry.name), { force: true });
     }
   }
-  await rm(lockFile, { force: true });
 };
 
 /**

@@ -1,5 +1,6 @@
-import { chmod, mkdir, mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { execFileSync, spawn } from 'node:child_process';
+import { chmod, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir, userInfo } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -41,6 +42,34 @@ describe('the embedded PostgreSQL', () => {
     expect(await answers(running.url)).toBe(1);
     await running.stop();
     running = undefined;
+  });
+
+  it('starts after a crash left lock files naming a process that is alive but not its server', async () => {
+    running = await startEmbeddedPostgres(dataDir, port, log);
+    await running.stop();
+    running = undefined;
+    // After a reboot or a container restart, the pids a killed server wrote down are reused, here by
+    // a process of the server's own user (the one whose pids it cannot tell from its own).
+    const ids =
+      userInfo().uid === 0
+        ? {
+            uid: Number(execFileSync('id', ['-u', 'postgres'], { encoding: 'utf8' })),
+            gid: Number(execFileSync('id', ['-g', 'postgres'], { encoding: 'utf8' })),
+          }
+        : {};
+    const other = spawn('sleep', ['60'], { ...ids, stdio: 'ignore' });
+    try {
+      const pg = join(dataDir, 'pg');
+      await writeFile(join(pg, 'postmaster.pid'), `${other.pid}\n${pg}\n`);
+      await writeFile(join(pg, `.s.PGSQL.${port}.lock`), `${other.pid}\n${pg}\n`);
+      running = await startEmbeddedPostgres(dataDir, port, log);
+      expect(await answers(running.url)).toBe(1);
+      expect(new URL(running.url).searchParams.get('host')).toBe(pg);
+      await running.stop();
+      running = undefined;
+    } finally {
+      other.kill();
+    }
   });
 
   it('uses TCP alone when no socket can be made in its data directory', async () => {
