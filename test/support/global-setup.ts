@@ -1,10 +1,9 @@
 import { chmod, mkdtemp, rm } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { TestProject } from 'vitest/node';
 import { createLogger } from '@bazaar/kit';
-import { startEmbeddedPostgres } from '@bazaar/platform';
+import { portPicker, startEmbeddedPostgres } from '@bazaar/platform';
 
 declare module 'vitest' {
   export interface ProvidedContext {
@@ -12,13 +11,11 @@ declare module 'vitest' {
   }
 }
 
-export const freePort = (): Promise<number> =>
-  new Promise((resolve) => {
-    const server = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
+/**
+ * A port for a server a test starts in another process, free now. Not from `listen(0)`: a port of the
+ * ephemeral range may be taken by some outgoing connection before the server binds it.
+ */
+export const freePort = portPicker();
 
 /** One real PostgreSQL (the embedded one, as users get it) for the whole run; each test makes its own databases. */
 export default async function setup(project: TestProject) {
