@@ -25,8 +25,9 @@ scenario and after each one: a scenario's ratio is to the mean of the ceilings a
   --topology NAME    all-in-one (default), split, or both as all-in-one,split: each topology is
                      started, seeded and measured in turn; split needs NATS (NATS_URL)
   --json FILE        also write the results as JSON to FILE (bench/results/ is git-ignored)
-  --cpu-prof DIR     write a V8 CPU profile of the platform's process to DIR when it stops (all-in-one;
-                     open it in Chrome DevTools or speedscope); profiling slows it down
+  --cpu-prof DIR     write V8 CPU profiles of the platform's processes to DIR when they stop (split:
+                     one per service replica, named after it; open them in Chrome DevTools or
+                     speedscope); profiling slows them down
 `;
 
 export class UsageError extends Error {}

@@ -8,6 +8,16 @@ import { NODE_FLAGS } from '../../bin/node-flags.js';
 
 const BAZAAR = fileURLToPath(new URL('../../bin/bazaar.js', import.meta.url));
 
+/**
+ * A supervisor run with `--cpu-prof` (as the benchmark runs it) has each process it starts write a
+ * profile too, to the same directory, named after its service and replica.
+ */
+export const profilingFlags = (execArgv: readonly string[], service: string, replica: number): string[] => {
+  if (!execArgv.includes('--cpu-prof')) return [];
+  const dir = execArgv.filter((a) => a.startsWith('--cpu-prof-dir='));
+  return ['--cpu-prof', ...dir, `--cpu-prof-name=${service}-${replica}-${Date.now()}.cpuprofile`];
+};
+
 export type ProcessState = 'starting' | 'running' | 'restarting' | 'stopping' | 'stopped';
 
 /** One replica of one service, as `bazaar ps` shows it. */
@@ -73,7 +83,8 @@ export const createSupervisor = (options: {
 
   const launch = (m: Managed) => {
     const { spec } = m;
-    const child = spawn(process.execPath, [...NODE_FLAGS, BAZAAR, 'serve', spec.service], {
+    const profiling = profilingFlags(process.execArgv, spec.service, spec.replica);
+    const child = spawn(process.execPath, [...NODE_FLAGS, ...profiling, BAZAAR, 'serve', spec.service], {
       env: { ...process.env, ...spec.env, BAZAAR_REPLICA: String(spec.replica) },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
