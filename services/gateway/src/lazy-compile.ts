@@ -8,11 +8,42 @@ import type { FastifyServerOptions } from 'fastify';
  * most routes are never called by a given process (split runs the gateway in several replicas).
  */
 
+/** Compilations not yet run, in every app of the process. */
+const pending = new Set<() => void>();
+
+/**
+ * Runs every compilation still waiting and answers how many ran; throws the first failure. A schema
+ * that cannot compile otherwise fails only when its route is first called.
+ */
+export const compilePending = (): number => {
+  let count = 0;
+  for (const compile of [...pending]) {
+    compile();
+    count++;
+  }
+  return count;
+};
+
+/** Registers `compile` as pending; answers a function that runs it once and forgets it. */
+const once = <T>(compile: () => T): (() => T) => {
+  let result: T | undefined;
+  const run = () => {
+    if (result === undefined) {
+      result = compile();
+      pending.delete(run);
+    }
+    return result;
+  };
+  pending.add(run);
+  return run;
+};
+
 /** A validator compiled by `ajv` on its first call; Fastify reads its `errors` as it reads Ajv's. */
 export const lazyValidator = (ajv: Ajv, schema: object) => {
+  const compile = once(() => ajv.compile(schema));
   let compiled: ValidateFunction | undefined;
   const validate = (data: unknown): boolean => {
-    compiled ??= ajv.compile(schema);
+    compiled ??= compile();
     const valid = compiled(data);
     validate.errors = compiled.errors;
     return valid;
@@ -29,8 +60,9 @@ export const lazySerializers: SchemaController = {
     buildSerializer: (externalSchemas, options) => {
       const compile = SerializerSelector()(externalSchemas, options);
       return (route) => {
+        const build = once(() => compile(route));
         let serialize: ((data: unknown) => string) | undefined;
-        return (data: unknown) => (serialize ??= compile(route))(data);
+        return (data: unknown) => (serialize ??= build())(data);
       };
     },
   },
