@@ -1,19 +1,9 @@
-import { randomBytes } from 'node:crypto';
-import { afterAll, beforeAll, expect, inject, it } from 'vitest';
-import {
-  createLogger,
-  databaseUrl,
-  ensureDatabase,
-  migrate,
-  newId,
-  openDatabase,
-  type Database,
-  type EventEnvelope,
-} from '@bazaar/kit';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { newId, type Database, type EventEnvelope } from '@bazaar/kit';
 import { createEventLog } from '../../services/webhooks/src/event-log.ts';
-import { webhooksService } from '../../services/webhooks/src/index.ts';
 import { loadWebhookSettings } from '../../services/webhooks/src/settings.ts';
 import type { WebhooksTables } from '../../services/webhooks/src/store.ts';
+import { insertEndpoint, webhooksDatabase } from './database.ts';
 
 // The webhooks service's event log on a database of its own: what a run of events from the bus leaves.
 
@@ -23,26 +13,8 @@ const settings = { ...loadWebhookSettings({}), allowPrivate: true };
 const shop = newId('ten');
 const other = newId('ten');
 
-const endpoint = async (tenantId: string, enabled: string[], status: 'enabled' | 'disabled' = 'enabled') => {
-  const id = newId('we');
-  await db.kysely
-    .insertInto('endpoints')
-    .values({
-      id,
-      tenant_id: tenantId,
-      url: 'http://127.0.0.1:9/hook',
-      description: '',
-      enabled_events: enabled,
-      status,
-      disabled_reason: null,
-      secret: 'whsec_c2VjcmV0',
-      previous_secret: null,
-      previous_secret_expires_at: null,
-      failing_since: null,
-    })
-    .execute();
-  return id;
-};
+const endpoint = (tenantId: string, enabled: string[], status: 'enabled' | 'disabled' = 'enabled') =>
+  insertEndpoint(db, tenantId, { enabled, status });
 
 const event = (type: string, tenantId: string | null): EventEnvelope => ({
   id: newId('evt'),
@@ -57,10 +29,7 @@ const deliveries = () =>
   db.kysely.selectFrom('deliveries').select(['endpoint_id', 'event_id', 'status', 'attempt_count']).execute();
 
 beforeAll(async () => {
-  const url = databaseUrl(inject('postgresUrl'), `t${randomBytes(4).toString('hex')}_webhooks_ingest`);
-  await ensureDatabase(url);
-  db = openDatabase<WebhooksTables>({ url });
-  await migrate(db.pool, webhooksService, createLogger({ level: 'silent' }));
+  db = await webhooksDatabase('ingest');
 });
 afterAll(() => db.close());
 

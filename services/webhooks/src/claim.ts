@@ -35,6 +35,10 @@ export interface ClaimRequest {
  * (endpoint_id, next_attempt_at) index, so a long backlog elsewhere costs nothing; rows another replica
  * holds are skipped. What sending needs (URL, secrets, the event) comes back with them.
  *
+ * Only endpoints with pending deliveries are looked at, found by skipping through that index from one
+ * endpoint to the next: starting from every enabled endpoint, a claim cost 190 ms with 20,000 of them
+ * (10,000 tenants with two each) and ten busy, and the worker claims at least twice a second; now 8 ms.
+ *
  * A lease is only a claim: one lost in a crash of the database is like one run out, the delivery is
  * sent again. So this write does not wait for the WAL flush, which was most of its time.
  */
@@ -43,9 +47,20 @@ export const claimDue = async (
   { limit, perEndpoint, held, leaseSeconds }: ClaimRequest,
 ): Promise<Claimed[]> => {
   const result = await sql<Claimed>`
-    with slots as (
+    with recursive pending as (
+      (select d.endpoint_id from deliveries d where d.status = 'pending'
+        order by d.endpoint_id, d.next_attempt_at, d.id limit 1)
+      union all
+      select (select d.endpoint_id from deliveries d
+               where d.status = 'pending' and d.endpoint_id > p.endpoint_id
+               order by d.endpoint_id, d.next_attempt_at, d.id limit 1)
+        from pending p where p.endpoint_id is not null
+    ), slots as (
       select e.id, ${perEndpoint}::int - coalesce(b.n, 0) as free
-        from endpoints e
+        -- 'offset 0' keeps this a lookup per endpoint found, not a scan of them all.
+        from pending p cross join lateral (
+          select e.id, e.status from endpoints e where e.id = p.endpoint_id offset 0
+        ) e
         left join unnest(${[...held.keys()]}::text[], ${[...held.values()]}::int[]) as b(endpoint_id, n)
           on b.endpoint_id = e.id
        where e.status = 'enabled' and coalesce(b.n, 0) < ${perEndpoint}::int
