@@ -91,7 +91,7 @@ const run = (command: string, args: string[], options: { uid?: number; gid?: num
   });
 
 /** PostgreSQL refuses to run as root; as root, it runs as a `postgres` system user (made if missing). */
-const postgresIds = async (): Promise<{ uid?: number; gid?: number }> => {
+export const postgresIds = async (): Promise<{ uid?: number; gid?: number }> => {
   if (userInfo().uid !== 0) return {};
   const ids = async () => ({
     uid: Number(await run('id', ['-u', USER])),

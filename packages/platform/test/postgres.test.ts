@@ -1,11 +1,11 @@
-import { execFileSync, spawn } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { chmod, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir, userInfo } from 'node:os';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createLogger } from '@bazaar/kit';
-import { startEmbeddedPostgres, type RunningPostgres } from '../src/postgres.ts';
+import { postgresIds, startEmbeddedPostgres, type RunningPostgres } from '../src/postgres.ts';
 import { portPicker } from '../src/split/ports.ts';
 
 const log = createLogger({ level: 'silent' });
@@ -50,14 +50,7 @@ describe('the embedded PostgreSQL', () => {
     running = undefined;
     // After a reboot or a container restart, the pids a killed server wrote down are reused, here by
     // a process of the server's own user (the one whose pids it cannot tell from its own).
-    const ids =
-      userInfo().uid === 0
-        ? {
-            uid: Number(execFileSync('id', ['-u', 'postgres'], { encoding: 'utf8' })),
-            gid: Number(execFileSync('id', ['-g', 'postgres'], { encoding: 'utf8' })),
-          }
-        : {};
-    const other = spawn('sleep', ['60'], { ...ids, stdio: 'ignore' });
+    const other = spawn('sleep', ['60'], { ...(await postgresIds()), stdio: 'ignore' });
     try {
       const pg = join(dataDir, 'pg');
       await writeFile(join(pg, 'postmaster.pid'), `${other.pid}\n${pg}\n`);

@@ -36,8 +36,8 @@ export interface ClaimRequest {
  * holds are skipped. What sending needs (URL, secrets, the event) comes back with them.
  *
  * Only endpoints with pending deliveries are looked at, found by skipping through that index from one
- * endpoint to the next: starting from every enabled endpoint, a claim cost 190 ms with 20,000 of them
- * (10,000 tenants with two each) and ten busy, and the worker claims at least twice a second; now 8 ms.
+ * endpoint to the next. Starting from every enabled endpoint, an idle claim took ~70 ms with 20,000 of
+ * them (10,000 tenants with two each), and the worker claims at least twice a second; now ~3 ms.
  *
  * A lease is only a claim: one lost in a crash of the database is like one run out, the delivery is
  * sent again. So this write does not wait for the WAL flush, which was most of its time.
